@@ -1,0 +1,257 @@
+"""The ``kgraph`` command: thin commands over the same services the web app uses.
+
+Exit codes: 0 success, 1 an error (one line on stderr, naming the file or URL),
+2 bad usage or settings, 3 data that does not conform (the report is printed).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kgraph.errors import ConfigError, KgraphError, ValidationFailed
+from kgraph.settings import Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+BIG_LOAD = 5 * 1024 * 1024  # show a progress bar above this many bytes
+
+
+def common_options(fn: F) -> F:
+    """``--store``, ``--base-iri`` and ``--config`` on every command."""
+
+    @click.option(
+        "--store",
+        "store",
+        metavar="PATH|URL",
+        help="Store directory (default .kgraph/store, or KGRAPH_STORE) or a SPARQL endpoint URL.",
+    )
+    @click.option("--base-iri", metavar="IRI", help="Base IRI of the data (KGRAPH_BASE_IRI).")
+    @click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="TOML settings file (default ./kgraph.toml if present, or KGRAPH_CONFIG).",
+    )
+    @functools.wraps(fn)
+    def wrapper(
+        *args: Any, store: str | None, base_iri: str | None, config_file: Path | None, **kw: Any
+    ) -> Any:
+        settings = load_settings(
+            config_file if config_file is not None else "", store=store, base_iri=base_iri
+        )
+        return fn(*args, settings=settings, **kw)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def progress_bar(total_hint: int, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar for loads that take more than a moment; ``None`` for small ones."""
+    if total_hint < BIG_LOAD:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=_stderr_console(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=total_hint)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kgraph")
+def cli() -> None:
+    """kgraph: validate, build, serve and publish a linked-data knowledge graph.
+
+    Settings come from KGRAPH_* environment variables, a kgraph.toml file, or
+    the options below. Run `kgraph COMMAND --help` for each command.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@common_options
+def validate(paths: tuple[Path, ...], settings: Settings) -> None:
+    """Validate RDF files against the SHACL shapes in shapes/.
+
+    PATHS are files or folders (default: ontology/ and data/). Prints a report
+    grouped by resource with the file and line of each; exits 3 if the data
+    does not conform, 1 on a syntax error (file:line:col).
+    """
+    from kgraph.loader import validate_paths
+
+    report = validate_paths(settings, list(paths))
+    click.echo(report.render())
+    if not report.conforms:
+        raise ValidationFailed(f"{len(report.violations())} violation(s)", None)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@common_options
+def build(paths: tuple[Path, ...], settings: Settings) -> None:
+    """Validate, then load PATHS into a fresh store and swap it in atomically.
+
+    PATHS are files or folders of Turtle, N-Triples, N-Quads, TriG, JSON-LD or
+    RDF/XML, optionally gzipped (default: ontology/ and data/). Nonconforming
+    data is refused and the served store is left exactly as it was.
+    """
+    from kgraph.loader import build as run_build
+    from kgraph.store import open_store
+    from kgraph.validation import collect_rdf_files
+
+    chosen = list(paths) or settings.default_paths()
+    size = sum(f.stat().st_size for f in collect_rdf_files(chosen))
+    store = open_store(settings, writable=True)
+    with progress_bar(size, "loading") as progress:
+        result = run_build(settings, store, chosen, progress=progress)
+    for line in result.report.render().splitlines()[-1:]:
+        click.echo(line, err=True)
+    click.echo(
+        f"built {result.info.triples} triples into {result.info.location} "
+        f"(version {result.info.version})"
+    )
+
+
+@cli.command()
+@click.option("--host", help="Interface to listen on (default 127.0.0.1, KGRAPH_HOST).")
+@click.option("--port", type=int, help="Port (default 8000, KGRAPH_PORT).")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
+@common_options
+def serve(host: str | None, port: int | None, workers: int, settings: Settings) -> None:
+    """Serve the SPARQL endpoint and the linked-data pages over the store.
+
+    The store must have been built (`kgraph build`) or be a SPARQL endpoint URL.
+    """
+    import uvicorn
+
+    from kgraph.store import open_store
+    from kgraph.web.app import create_app
+
+    settings = settings.model_copy(
+        update={k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    )
+    store = open_store(settings)  # fail now, with a clear message, if there is nothing to serve
+    info = store.info()
+    click.echo(
+        f"serving {info.triples} triples from {info.location} at "
+        f"http://{settings.host}:{settings.port}/ (base IRI {settings.base_iri})",
+        err=True,
+    )
+    uvicorn.run(
+        create_app(settings, store),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        workers=1 if workers < 1 else workers,
+    )
+
+
+@cli.command()
+@click.argument("query_or_file")
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    help="json, xml, csv, tsv (SELECT/ASK; default: a table) or turtle, ntriples, rdfxml, "
+    "jsonld, trig, nquads (CONSTRUCT/DESCRIBE; default turtle).",
+)
+@common_options
+def query(query_or_file: str, fmt: str | None, settings: Settings) -> None:
+    """Run a SPARQL query (text, or a file name) against the store; print the result."""
+    from kgraph import sparql
+    from kgraph.protocol import QueryRequest
+    from kgraph.store import open_store
+
+    path = Path(query_or_file)
+    text = path.read_text(encoding="utf-8") if path.is_file() else query_or_file
+    store = open_store(settings)
+    result = sparql.run_query(store, QueryRequest(text), base_iri=settings.base_iri)
+    out = sys.stdout.buffer
+    if fmt is None and result.kind in ("select", "ask"):
+        _print_table(result)
+        return
+    chosen = sparql.choose_format(result.kind, None, fmt or "turtle")
+    result.serialize(chosen, out)
+    out.flush()
+
+
+def _print_table(result: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if result.kind == "ask":
+        console.print("true" if result.boolean() else "false")
+        return
+    table = Table(*result.variables, show_lines=False)
+    n = 0
+    for row in result.rows():
+        table.add_row(*[_term_text(row.get(v)) for v in result.variables])
+        n += 1
+    console.print(table)
+    console.print(f"{n} row(s)", style="dim")
+
+
+def _term_text(term: Any) -> str:
+    if term is None:
+        return ""
+    lang = getattr(term, "language", None)
+    return f"{term.value}@{lang}" if lang else str(term.value)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning kgraph errors into one line and an exit code."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        cli.main(args=argv, prog_name="kgraph", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("kgraph: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except ValidationFailed as exc:
+        if exc.report is not None and hasattr(exc.report, "render"):
+            click.echo(exc.report.render(), err=True)
+        click.echo(f"kgraph: error: {exc.message}", err=True)
+        sys.exit(3)
+    except ConfigError as exc:
+        click.echo(f"kgraph: error: {exc}", err=True)
+        sys.exit(2)
+    except KgraphError as exc:
+        click.echo(f"kgraph: error: {exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        click.echo(f"kgraph: error: {exc}", err=True)
+        sys.exit(1)

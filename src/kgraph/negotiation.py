@@ -1,0 +1,58 @@
+"""Content negotiation: a pure function from an ``Accept`` header to a media type.
+
+>>> choose("text/turtle;q=0.5, application/ld+json", ["text/turtle", "application/ld+json"])
+'application/ld+json'
+>>> choose(None, ["text/html", "text/turtle"])
+'text/html'
+>>> choose("image/png", ["text/turtle"]) is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from werkzeug.datastructures import LanguageAccept, MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from kgraph.formats import MEDIA_ALIASES
+
+
+def _expand(accept: MIMEAccept) -> MIMEAccept:
+    """Add the canonical types that alias media types (``application/json``...) stand for."""
+    extra: list[tuple[str, float]] = []
+    for value, q in accept:
+        base = value.split(";", 1)[0].strip().lower()
+        for target in MEDIA_ALIASES.get(base, ()):
+            extra.append((target, q * 0.999))  # a real match wins a tie
+    return MIMEAccept([*accept, *extra]) if extra else accept
+
+
+def choose(accept: str | None, offered: Sequence[str]) -> str | None:
+    """The offered media type the client prefers, or ``None`` if none is acceptable.
+
+    An absent or empty header accepts anything: the first offered type wins.
+    Ties in quality go to the more specific range, then to the order of
+    ``offered`` (the server's preference). ``q=0`` excludes a type.
+    """
+    if not offered:
+        return None
+    if accept is None or not accept.strip():
+        return offered[0]
+    parsed = _expand(parse_accept_header(accept, MIMEAccept))
+    if not parsed:  # unparseable: be lenient, as RFC 9110 allows
+        return offered[0]
+    best = parsed.best_match(offered)
+    return best if best is not None and parsed.quality(best) > 0 else None
+
+
+def choose_language(accept_language: str | None, offered: Sequence[str]) -> str:
+    """The offered language the client prefers; the first offered one by default.
+
+    >>> choose_language("en-GB,en;q=0.9,sv;q=0.5", ["sv", "en"])
+    'en'
+    """
+    if not accept_language:
+        return offered[0]
+    parsed = parse_accept_header(accept_language, LanguageAccept)
+    return parsed.best_match(offered, default=offered[0]) or offered[0]

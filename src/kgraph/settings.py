@@ -1,0 +1,136 @@
+"""Settings, built by :func:`load_settings` and passed in; nothing is read at import.
+
+Sources, later ones winning: defaults, a TOML file (``kgraph.toml`` in the
+working directory, or the path in ``KGRAPH_CONFIG``), environment variables
+``KGRAPH_*``, then explicit overrides (CLI options, tests).
+
+>>> s = load_settings(base_iri="https://data.example.se/", config_file=None)
+>>> s.base_iri
+'https://data.example.se/'
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kgraph.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    """Every knob of kgraph. Construct with :func:`load_settings`."""
+
+    model_config = SettingsConfigDict(env_prefix="KGRAPH_", extra="forbid", frozen=True)
+
+    base_iri: str = "http://127.0.0.1:8000/"
+    store: str = ".kgraph/store"
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+
+    ontology_dir: Path = Path("ontology")
+    data_dir: Path = Path("data")
+    shapes_dir: Path = Path("shapes")
+    queries_dir: Path = Path("queries")
+    dumps_dir: Path | None = None  # default: <store>/../dumps
+
+    # limits
+    max_body_bytes: int = Field(1_048_576, ge=1)
+    max_query_chars: int = Field(100_000, ge=1)
+    max_url_chars: int = Field(16_384, ge=256)
+    query_timeout_s: float = Field(10.0, gt=0)
+    max_result_rows: int = Field(100_000, ge=1)
+
+    # remote store (issue: scaling out)
+    remote_query_url: str | None = None
+    remote_update_url: str | None = None
+    remote_graph_store_url: str | None = None
+    remote_graph: str | None = None
+    remote_user: str | None = None
+    remote_password: str | None = None
+    remote_auth: str = "basic"  # basic | digest | bearer
+    remote_token: str | None = None
+    remote_timeout_s: float = Field(30.0, gt=0)
+    remote_retries: int = Field(3, ge=0)
+
+    # publishing metadata (DCAT-AP-SE)
+    publisher_name: str = "kgraph"
+    publisher_iri: str | None = None
+    publisher_type: str = "http://purl.org/adms/publishertype/NationalAuthority"
+    contact_email: str = "opendata@example.se"
+    contact_name: str = "kgraph"
+    license_iri: str = "http://creativecommons.org/publicdomain/zero/1.0/"
+
+    write_token: str | None = None
+    log_level: str = "info"
+
+    @field_validator("base_iri")
+    @classmethod
+    def _base_ends_with_slash(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) IRI")
+        return v if v.endswith("/") else v + "/"
+
+    @property
+    def is_remote(self) -> bool:
+        """True when ``store`` is a SPARQL endpoint URL rather than a directory."""
+        return self.store.startswith(("http://", "https://"))
+
+    @property
+    def store_path(self) -> Path:
+        return Path(self.store)
+
+    @property
+    def dumps_path(self) -> Path:
+        if self.dumps_dir is not None:
+            return self.dumps_dir
+        if self.is_remote:
+            return Path(".kgraph/dumps")
+        return self.store_path.parent / "dumps"
+
+    def default_paths(self) -> list[Path]:
+        """The paths ``build``/``validate`` use when none are given."""
+        return [self.ontology_dir, self.data_dir]
+
+
+def load_settings(config_file: Path | str | None = "", **overrides: Any) -> Settings:
+    """Build settings from defaults, a TOML file, ``KGRAPH_*`` and ``overrides``.
+
+    ``config_file=""`` means: ``$KGRAPH_CONFIG`` or ``./kgraph.toml`` if present;
+    ``None`` means no file. Overrides whose value is ``None`` are ignored.
+
+    Raises :class:`~kgraph.errors.ConfigError` naming the bad setting.
+    """
+    values: dict[str, Any] = {}
+    if config_file == "":
+        config_file = os.environ.get("KGRAPH_CONFIG") or (
+            "kgraph.toml" if Path("kgraph.toml").is_file() else None
+        )
+    if config_file is not None:
+        path = Path(config_file)
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError as exc:
+            raise ConfigError(f"{path}: config file not found") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+        values.update(data.get("kgraph", data))
+    env = {
+        k[len("KGRAPH_") :].lower(): v
+        for k, v in os.environ.items()
+        if k.startswith("KGRAPH_") and k != "KGRAPH_CONFIG"
+    }
+    values.update(env)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        # Pass everything explicitly so that precedence is ours, not pydantic's.
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(f"setting {where!r}: {err['msg']}") from exc

@@ -1,0 +1,32 @@
+"""The store layer: one interface, an embedded implementation (and a remote one).
+
+This package is the only part of kgraph that imports the store engine
+(pyoxigraph). Callers get :class:`QueryResult` objects that serialise
+themselves, and rows whose terms have ``.value`` (and, for literals,
+``.language`` / ``.datatype``).
+
+>>> from kgraph.settings import load_settings
+>>> store = open_store(load_settings(None, store="/nonexistent/store"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from kgraph.settings import Settings
+from kgraph.store.base import GraphStore, QueryResult, StoreInfo
+
+
+def open_store(settings: Settings, *, writable: bool = False) -> GraphStore:
+    """The store that ``settings.store`` names: a directory, or a SPARQL endpoint URL.
+
+    Raises :class:`~kgraph.errors.StoreUnavailable` if it cannot be opened.
+    """
+    if settings.is_remote:
+        from kgraph.store.remote import RemoteStore  # imported lazily: optional feature
+
+        return RemoteStore.from_settings(settings)
+    from kgraph.store.embedded import EmbeddedStore
+
+    return EmbeddedStore(settings.store_path, writable=writable)
+
+
+__all__ = ["GraphStore", "QueryResult", "StoreInfo", "open_store"]

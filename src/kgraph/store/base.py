@@ -1,0 +1,117 @@
+"""The store interface every backend implements."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from kgraph.formats import Format
+
+QueryKind = Literal["select", "ask", "graph"]
+Row = dict[str, Any]  # variable name -> term (has .value); unbound variables absent
+Progress = Callable[[int, int], None]  # (bytes done, bytes total)
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What ``/readyz`` and VoID need to know about the data being served."""
+
+    version: str  # changes whenever the served data changes (build, publish)
+    triples: int
+    modified: str  # ISO 8601 timestamp of the version
+    backend: str
+    location: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class QueryResult(abc.ABC):
+    """The answer to a query. Serialise it once, in one of the formats of its kind."""
+
+    kind: QueryKind
+
+    @property
+    @abc.abstractmethod
+    def variables(self) -> list[str]:
+        """Projected variable names (SELECT only; empty otherwise)."""
+
+    @abc.abstractmethod
+    def serialize(self, fmt: Format, out: IO[bytes]) -> None:
+        """Write the result to ``out`` in ``fmt`` (a result format or an RDF format)."""
+
+    @abc.abstractmethod
+    def rows(self) -> Iterator[Row]:
+        """SELECT solutions as dicts, or CONSTRUCT triples as ``{"s","p","o"}``."""
+
+    @abc.abstractmethod
+    def boolean(self) -> bool:
+        """The answer of an ASK query."""
+
+
+class GraphStore(abc.ABC):
+    """A read/replace interface over an RDF dataset.
+
+    Implementations: :class:`~kgraph.store.embedded.EmbeddedStore` (pyoxigraph on
+    disk) and :class:`~kgraph.store.remote.RemoteStore` (SPARQL 1.1 over HTTP).
+    """
+
+    @abc.abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL 1.1 query. Raises QuerySyntaxError, StoreError."""
+
+    def select(self, sparql: str) -> list[Row]:
+        """Run a SELECT and return all rows (for small, internal queries)."""
+        return list(self.query(sparql).rows())
+
+    def ask(self, sparql: str) -> bool:
+        return self.query(sparql).boolean()
+
+    def construct(self, sparql: str, fmt: Format) -> bytes:
+        """Run a CONSTRUCT/DESCRIBE and serialise the triples to ``fmt``."""
+        import io
+
+        buf = io.BytesIO()
+        self.query(sparql).serialize(fmt, buf)
+        return buf.getvalue()
+
+    def describe(self, iri: str, fmt: Format) -> bytes:
+        """``DESCRIBE <iri>`` serialised to ``fmt``."""
+        return self.construct(f"DESCRIBE <{iri}>", fmt)
+
+    def count(self) -> int:
+        """Number of quads in the dataset (all graphs)."""
+        return self.info().triples
+
+    @abc.abstractmethod
+    def info(self) -> StoreInfo:
+        """The version and size of the data being served. Raises StoreUnavailable."""
+
+    @abc.abstractmethod
+    def replace(
+        self, files: Sequence[Path], *, base_iri: str, progress: Progress | None = None
+    ) -> StoreInfo:
+        """Replace the whole dataset with the RDF in ``files``, atomically.
+
+        Readers see the old data until the new data is complete; on any error the
+        old data stays. Raises RdfSyntaxError (bad file), StoreError.
+        """
+
+    @abc.abstractmethod
+    def update(self, sparql_update: str) -> StoreInfo:
+        """Apply a SPARQL 1.1 Update as one new version. Raises QuerySyntaxError."""
+
+    @abc.abstractmethod
+    def dump(self, fmt: Format, out: IO[bytes]) -> None:
+        """Write the whole dataset (``fmt.dataset``) or the default graph to ``out``."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources."""

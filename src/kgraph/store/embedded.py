@@ -1,0 +1,323 @@
+"""The embedded store: pyoxigraph (RocksDB) on disk, with atomic versions.
+
+Layout of the store directory::
+
+    <root>/current          symlink to versions/<id>: what is served
+    <root>/versions/<id>/   one complete RocksDB store per build or publish
+    <root>/versions/<id>.json   its metadata (triple count, time, files)
+    <root>/.lock            held while a new version is written
+
+A new version is written beside the served one and made current by replacing
+the symlink with ``os.replace`` (atomic on POSIX), so readers never see half a
+build, and a build killed at any point leaves the previous version current.
+Readers open versions read-only and follow the symlink on every request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import gzip
+import json
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from kgraph.errors import (
+    QuerySyntaxError,
+    RdfSyntaxError,
+    StoreError,
+    StoreUnavailable,
+)
+from kgraph.formats import Format
+from kgraph.store.base import GraphStore, Progress, QueryResult, Row, StoreInfo
+
+KEEP_VERSIONS = 2  # the current one and the one before it
+
+
+def _rdf_format(path: Path) -> ox.RdfFormat:
+    name = path.name[:-3] if path.name.endswith(".gz") else path.name
+    suffix = name.rsplit(".", 1)[-1].lower()
+    fmt = {"owl": ox.RdfFormat.RDF_XML, "xml": ox.RdfFormat.RDF_XML}.get(suffix)
+    fmt = fmt or ox.RdfFormat.from_extension(suffix)
+    if fmt is None:
+        raise StoreError(f"{path}: unknown RDF file suffix .{suffix}")
+    return fmt
+
+
+def oxi_format(fmt: Format) -> ox.RdfFormat | ox.QueryResultsFormat:
+    """The pyoxigraph format for one of ours."""
+    found = ox.RdfFormat.from_media_type(fmt.media_type) or ox.QueryResultsFormat.from_media_type(
+        fmt.media_type
+    )
+    if found is None:
+        raise StoreError(f"no serialiser for {fmt.media_type}")
+    return found
+
+
+class OxiResult(QueryResult):
+    """A pyoxigraph query result (also used for parsed remote results)."""
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+        if isinstance(raw, ox.QuerySolutions):
+            self.kind = "select"
+        elif isinstance(raw, ox.QueryBoolean):
+            self.kind = "ask"
+        else:
+            self.kind = "graph"
+
+    @property
+    def variables(self) -> list[str]:
+        if self.kind != "select":
+            return []
+        return [v.value for v in self._raw.variables]
+
+    def serialize(self, fmt: Format, out: IO[bytes]) -> None:
+        try:
+            self._raw.serialize(out, format=oxi_format(fmt))
+        except (ValueError, TypeError) as exc:  # wrong format for this kind: caller bug
+            raise StoreError(f"cannot serialise a {self.kind} result as {fmt.name}: {exc}") from exc
+
+    def rows(self) -> Iterator[Row]:
+        if self.kind == "select":
+            names = self._raw.variables
+            for sol in self._raw:
+                yield {v.value: sol[v] for v in names if sol[v] is not None}
+        elif self.kind == "graph":
+            for t in self._raw:
+                yield {"s": t.subject, "p": t.predicate, "o": t.object}
+        else:
+            raise StoreError("an ASK result has no rows")
+
+    def boolean(self) -> bool:
+        if self.kind != "ask":
+            raise StoreError(f"a {self.kind} result has no boolean")
+        return bool(self._raw)
+
+
+def _syntax_error(exc: SyntaxError) -> QuerySyntaxError:
+    return QuerySyntaxError(f"SPARQL syntax error: {exc.msg if exc.msg else exc}")
+
+
+class EmbeddedStore(GraphStore):
+    """pyoxigraph on disk, served read-only, replaced by whole versions.
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp()) / "store"
+    >>> ttl = root.parent / "a.ttl"; _ = ttl.write_text('<a> <b> "c" .')
+    >>> s = EmbeddedStore(root, writable=True)
+    >>> s.replace([ttl], base_iri="http://example.org/").triples
+    1
+    >>> s.select("SELECT ?o { ?s ?p ?o }")[0]["o"].value
+    'c'
+    """
+
+    def __init__(self, root: Path, *, writable: bool = False) -> None:
+        self.root = Path(root)
+        self.writable = writable
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._store: ox.Store | None = None
+        self._meta: dict[str, Any] = {}
+        if not writable:
+            self._snapshot()  # fail now, clearly, if there is nothing to serve
+
+    # -- reading -----------------------------------------------------------
+
+    @property
+    def _current(self) -> Path:
+        return self.root / "current"
+
+    def _snapshot(self) -> tuple[str, ox.Store]:
+        """The served version, reopened if a build or publish has replaced it."""
+        try:
+            target = os.readlink(self._current)
+        except FileNotFoundError:
+            raise StoreUnavailable(
+                f"no data in store {self.root}: run `kgraph build` first"
+            ) from None
+        except OSError as exc:
+            raise StoreUnavailable(f"store {self.root} is unreadable: {exc}") from exc
+        version = Path(target).name
+        store = self._store
+        if version == self._version and store is not None:
+            return version, store
+        with self._lock:
+            if version != self._version or self._store is None:
+                path = self.root / "versions" / version
+                try:
+                    self._store = ox.Store.read_only(str(path))
+                    meta = path.with_suffix(".json")
+                    self._meta = json.loads(meta.read_text()) if meta.exists() else {}
+                except (OSError, ValueError) as exc:
+                    raise StoreUnavailable(
+                        f"store {self.root}: version {version} cannot be opened "
+                        f"(corrupt or incomplete?): {exc}"
+                    ) from exc
+                self._version = version
+            assert self._store is not None
+            return version, self._store
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        _, store = self._snapshot()
+        kwargs: dict[str, Any] = {}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            return OxiResult(store.query(sparql, base_iri=base_iri, **kwargs))
+        except SyntaxError as exc:
+            raise _syntax_error(exc) from exc
+        except ValueError as exc:  # e.g. an invalid IRI among the graph names
+            raise QuerySyntaxError(str(exc)) from exc
+        except OSError as exc:
+            raise StoreError(f"store read failed: {exc}") from exc
+
+    def info(self) -> StoreInfo:
+        version, store = self._snapshot()
+        triples = self._meta.get("triples")
+        if triples is None:
+            triples = len(store)
+        return StoreInfo(
+            version=version,
+            triples=int(triples),
+            modified=str(self._meta.get("modified", "")),
+            backend="embedded",
+            location=str(self.root),
+            extra={"files": self._meta.get("files", [])},
+        )
+
+    def dump(self, fmt: Format, out: IO[bytes]) -> None:
+        _, store = self._snapshot()
+        kwargs: dict[str, Any] = {} if fmt.dataset else {"from_graph": ox.DefaultGraph()}
+        store.dump(out, format=oxi_format(fmt), **kwargs)
+
+    # -- writing -----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError(
+                    f"store {self.root} is being written by another process"
+                ) from None
+            yield
+
+    def _new_version_dir(self) -> tuple[str, Path]:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        version = f"{stamp}-{uuid.uuid4().hex[:8]}"
+        versions = self.root / "versions"
+        versions.mkdir(parents=True, exist_ok=True)
+        return version, versions / f".tmp-{version}"
+
+    def _commit(self, version: str, tmp: Path, store: ox.Store, files: list[str]) -> StoreInfo:
+        """Make ``tmp`` the served version: metadata, rename, symlink swap, prune."""
+        store.flush()
+        triples = len(store)
+        del store
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        final = tmp.parent / version
+        meta = {"version": version, "triples": triples, "modified": now, "files": files}
+        meta_tmp = tmp.parent / f".tmp-{version}.json"
+        meta_tmp.write_text(json.dumps(meta, indent=1))
+        os.replace(tmp, final)
+        os.replace(meta_tmp, final.with_suffix(".json"))
+        link_tmp = self.root / f".current-{version}"
+        os.symlink(Path("versions") / version, link_tmp)
+        os.replace(link_tmp, self._current)  # the atomic step
+        dir_fd = os.open(self.root, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        self._prune(version)
+        return StoreInfo(version, triples, now, "embedded", str(self.root), {"files": files})
+
+    def _prune(self, keep: str) -> None:
+        versions = self.root / "versions"
+        done = sorted(
+            (p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(".")),
+            key=lambda p: p.name,
+        )
+        for old in done[:-KEEP_VERSIONS]:
+            if old.name != keep:
+                shutil.rmtree(old, ignore_errors=True)
+                old.with_suffix(".json").unlink(missing_ok=True)
+        for junk in versions.glob(".tmp-*"):  # left by a killed build
+            if junk.is_dir():
+                shutil.rmtree(junk, ignore_errors=True)
+            else:
+                junk.unlink(missing_ok=True)
+
+    def replace(
+        self, files: Sequence[Path], *, base_iri: str, progress: Progress | None = None
+    ) -> StoreInfo:
+        with self._write_lock():
+            version, tmp = self._new_version_dir()
+            try:
+                store = ox.Store(str(tmp))
+                total = sum(f.stat().st_size for f in files)
+                done = 0
+                for path in files:
+                    self._load_file(store, path, base_iri)
+                    done += path.stat().st_size
+                    if progress:
+                        progress(done, total)
+                return self._commit(version, tmp, store, [str(f) for f in files])
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+
+    @staticmethod
+    def _load_file(store: ox.Store, path: Path, base_iri: str) -> None:
+        fmt = _rdf_format(path)
+        try:
+            if path.name.endswith(".gz"):
+                with gzip.open(path, "rb") as fh:
+                    store.bulk_load(fh, format=fmt, base_iri=base_iri)
+            else:
+                store.bulk_load(path=str(path), format=fmt, base_iri=base_iri)
+        except SyntaxError as exc:
+            raise RdfSyntaxError(str(path), exc.lineno, exc.offset, exc.msg or str(exc)) from exc
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            raise StoreError(f"{path}: cannot load: {exc}") from exc
+
+    def update(self, sparql_update: str) -> StoreInfo:
+        with self._write_lock():
+            _, current = self._snapshot()
+            version, tmp = self._new_version_dir()
+            try:
+                current.backup(str(tmp))
+                store = ox.Store(str(tmp))
+                try:
+                    store.update(sparql_update)
+                except SyntaxError as exc:
+                    raise _syntax_error(exc) from exc
+                return self._commit(version, tmp, store, self._meta.get("files", []))
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._store = None
+            self._version = None

@@ -1,0 +1,77 @@
+"""The application factory.
+
+>>> from kgraph.settings import load_settings
+>>> app = create_app(load_settings(None), store=None)  # opens the store in its lifespan
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from kgraph import __version__
+from kgraph.settings import Settings
+from kgraph.store import open_store
+from kgraph.store.base import GraphStore
+from kgraph.web import health, sparql
+from kgraph.web.errors import install_error_handlers
+
+HERE = Path(__file__).parent
+log = logging.getLogger("kgraph.web")
+
+
+def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
+    """A kgraph web app over ``store`` (or the store ``settings`` name, opened at start-up)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        opened = store if store is not None else await run_in_threadpool(open_store, settings)
+        app.state.store = opened
+        try:
+            yield
+        finally:
+            if store is None:
+                opened.close()
+
+    app = FastAPI(
+        title="kgraph",
+        version=__version__,
+        description="SPARQL endpoint and linked data for the county administrative boards' "
+        "work against men's violence against women.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.templates = make_templates(settings)
+    if store is not None:
+        app.state.store = store
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["Content-Type", "Content-Length", "ETag", "Link", "Vary"],
+        max_age=86400,
+    )
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(health.router)
+    app.include_router(sparql.router)
+    return app
+
+
+def make_templates(settings: Settings) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals["base_iri"] = settings.base_iri
+    templates.env.globals["version"] = __version__
+    return templates

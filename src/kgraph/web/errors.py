@@ -1,0 +1,76 @@
+"""The one place where the error tree becomes HTTP status codes.
+
+Errors of the caller (:class:`~kgraph.errors.InputError`) are 4xx with their
+message; store failures are 5xx; anything else is a bug: logged with its
+traceback, answered 500 with a request id and no details.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from kgraph.errors import KgraphError, NotAcceptable
+from kgraph.negotiation import choose
+
+log = logging.getLogger("kgraph.web")
+
+_ERROR_TYPES = ["text/plain", "application/json", "text/html"]
+
+
+def error_response(request: Request, status: int, message: str, **extra: object) -> Response:
+    """An error body in the format the client prefers (plain text by default)."""
+    media = choose(request.headers.get("accept"), _ERROR_TYPES) or "text/plain"
+    headers = {"Vary": "Accept"}
+    if media == "application/json":
+        body = json.dumps({"status": status, "error": message, **extra}, ensure_ascii=False)
+        return Response(body, status, headers, "application/json")
+    if media == "text/html":
+        from html import escape
+
+        page = (
+            f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{status}</title>'
+            f'<link rel="stylesheet" href="/static/style.css"><main><h1>{status}</h1>'
+            f"<p>{escape(message)}</p><p><a href=\"/\">Home</a></p></main></html>"
+        )
+        return Response(page, status, headers, "text/html; charset=utf-8")
+    return Response(message + "\n", status, headers, "text/plain; charset=utf-8")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(KgraphError)
+    async def _kgraph(request: Request, exc: KgraphError) -> Response:
+        status = exc.status_code
+        if status >= 500:
+            log.error("%s %s -> %d: %s", request.method, request.url.path, status, exc)
+        extra: dict[str, object] = {}
+        if isinstance(exc, NotAcceptable):
+            extra["offered"] = exc.offered
+        return error_response(request, status, exc.message, **extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        parts = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err.get("loc", ()) if p != "query")
+            parts.append(f"{where}: {err.get('msg')}")
+        return error_response(request, 400, "bad request: " + "; ".join(parts))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        response = error_response(request, exc.status_code, str(exc.detail))
+        for k, v in (exc.headers or {}).items():
+            response.headers[k] = v
+        return response
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> Response:
+        rid = uuid.uuid4().hex[:12]
+        log.exception("unhandled error %s in %s %s", rid, request.method, request.url.path)
+        return error_response(request, 500, f"internal server error (request id {rid})")
