@@ -54,7 +54,7 @@ FULLTEXT = "Fulltext (öppnas i nytt fönster)"
 
 def seed_titles(path):
     """Titles under "Publikationer i urval": the first line of each block ending in "Fulltext"."""
-    text = Path(path).read_text(encoding="utf-8")
+    text = Path(path).read_text(encoding="utf-8").replace("\u00a0", " ")  # the pages use NBSP
     section = text.split("Publikationer i urval", 1)[1]
     section = section.split("Senast uppdaterad:", 1)[0]
     titles = []
