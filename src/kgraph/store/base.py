@@ -49,6 +49,14 @@ class QueryResult(abc.ABC):
     def boolean(self) -> bool:
         """The answer of an ASK query."""
 
+    def head(self, limit: int) -> tuple[QueryResult, bool]:
+        """At most ``limit`` rows (or triples) of this result, read now, and whether
+        more existed. ASK results are returned as they are.
+
+        Backends that cannot cut a result return ``(self, False)``.
+        """
+        return self, False
+
 
 class GraphStore(abc.ABC):
     """A read/replace interface over an RDF dataset.

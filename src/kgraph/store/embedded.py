@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import gzip
+import itertools
 import json
 import os
 import shutil
@@ -37,7 +38,8 @@ from kgraph.errors import (
     StoreUnavailable,
 )
 from kgraph.formats import Format
-from kgraph.store.base import GraphStore, Progress, QueryResult, Row, StoreInfo
+from kgraph.store.base import GraphStore, Progress, QueryKind, QueryResult, Row, StoreInfo
+from kgraph.store.results import write_select
 
 KEEP_VERSIONS = 2  # the current one and the one before it
 
@@ -101,6 +103,48 @@ class OxiResult(QueryResult):
         if self.kind != "ask":
             raise StoreError(f"a {self.kind} result has no boolean")
         return bool(self._raw)
+
+    def head(self, limit: int) -> tuple[QueryResult, bool]:
+        if self.kind == "ask":
+            return self, False
+        if self.kind == "select":
+            names = self._raw.variables
+            items: list[Any] = list(itertools.islice(self._raw, limit + 1))
+            more = len(items) > limit
+            rows = [{v.value: s[v] for v in names if s[v] is not None} for s in items[:limit]]
+            return _CappedResult("select", [v.value for v in names], rows), more
+        triples = list(itertools.islice(self._raw, limit + 1))
+        return _CappedResult("graph", [], triples[:limit]), len(triples) > limit
+
+
+class _CappedResult(QueryResult):
+    """The first rows (var -> term) or triples of a result, held in memory."""
+
+    def __init__(self, kind: QueryKind, variables: list[str], items: list[Any]) -> None:
+        self.kind, self._variables, self._items = kind, variables, items
+
+    @property
+    def variables(self) -> list[str]:
+        return self._variables
+
+    def serialize(self, fmt: Format, out: IO[bytes]) -> None:
+        if self.kind == "select":
+            write_select(self._variables, self._items, fmt.media_type, out)
+            return
+        try:
+            ox.serialize(self._items, out, oxi_format(fmt))  # type: ignore[arg-type]
+        except (ValueError, TypeError) as exc:
+            raise StoreError(f"cannot serialise a {self.kind} result as {fmt.name}: {exc}") from exc
+
+    def rows(self) -> Iterator[Row]:
+        if self.kind == "select":
+            yield from self._items
+        else:
+            for t in self._items:
+                yield {"s": t.subject, "p": t.predicate, "o": t.object}
+
+    def boolean(self) -> bool:
+        raise StoreError(f"a {self.kind} result has no boolean")
 
 
 def _syntax_error(exc: SyntaxError) -> QuerySyntaxError:

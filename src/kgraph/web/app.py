@@ -23,6 +23,7 @@ from kgraph.store import open_store
 from kgraph.store.base import GraphStore
 from kgraph.web import health, sparql
 from kgraph.web.errors import install_error_handlers
+from kgraph.web.executors import QueryExecutor, make_executor
 
 HERE = Path(__file__).parent
 log = logging.getLogger("kgraph.web")
@@ -35,9 +36,14 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = store if store is not None else await run_in_threadpool(open_store, settings)
         app.state.store = opened
+        if store is None:
+            app.state.executor = make_executor(settings, opened)
+        executor: QueryExecutor = app.state.executor
+        await run_in_threadpool(executor.open)
         try:
             yield
         finally:
+            await run_in_threadpool(executor.close)
             if store is None:
                 opened.close()
 
@@ -55,6 +61,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     app.state.templates = make_templates(settings)
     if store is not None:
         app.state.store = store
+        app.state.executor = make_executor(settings, store)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

@@ -9,11 +9,17 @@ from fastapi.templating import Jinja2Templates
 
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
+from kgraph.web.executors import QueryExecutor
 
 
 def get_store(request: Request) -> GraphStore:
     store: GraphStore = request.app.state.store
     return store
+
+
+def get_executor(request: Request) -> QueryExecutor:
+    executor: QueryExecutor = request.app.state.executor
+    return executor
 
 
 def get_settings(request: Request) -> Settings:
@@ -26,6 +32,7 @@ def get_templates(request: Request) -> Jinja2Templates:
     return templates
 
 
+ExecutorDep = Annotated[QueryExecutor, Depends(get_executor)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]

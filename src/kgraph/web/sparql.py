@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.templating import Jinja2Templates
 from fastapi.concurrency import run_in_threadpool
+from fastapi.templating import Jinja2Templates
 from starlette.responses import Response, StreamingResponse
 
 from kgraph import sparql as service
 from kgraph.errors import NotAcceptable, PayloadTooLarge
 from kgraph.examples import load_examples
-from kgraph.formats import HTML, RDF_FORMATS, Format, by_name
+from kgraph.execution import QuerySpec
+from kgraph.formats import HTML, RDF_FORMATS, RESULT_FORMATS, Format, by_name
 from kgraph.negotiation import choose
 from kgraph.protocol import parse_query_request
 from kgraph.settings import Settings
-from kgraph.web.deps import SettingsDep, StoreDep, TemplatesDep
+from kgraph.web.deps import ExecutorDep, SettingsDep, TemplatesDep
 from kgraph.web.rdfutil import serialize_turtle
-from kgraph.web.streaming import QueryJob
 
 router = APIRouter(tags=["sparql"])
-HTML_ROW_LIMIT = 1000
+TRUNCATED_HEADER = "X-Kgraph-Result-Truncated"
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -49,7 +48,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     ),
 )
 async def sparql_endpoint(
-    request: Request, store: StoreDep, settings: SettingsDep, templates: TemplatesDep
+    request: Request, executor: ExecutorDep, settings: SettingsDep, templates: TemplatesDep
 ) -> Response:
     body = b""
     if request.method == "POST":
@@ -61,64 +60,39 @@ async def sparql_endpoint(
         body,
         max_query_chars=settings.max_query_chars,
     )
-    accept = request.headers.get("accept")
     if req is None:
         return describe_service(request, settings, templates)
-    job = QueryJob(
-        lambda: service.run_query(store, req, base_iri=settings.base_iri),
-        lambda kind: service.choose_format(kind, accept, req.format, html=True),
-        lambda result: _html_context(result, settings.base_iri),
+    spec = QuerySpec.from_request(
+        req,
+        base_iri=settings.base_iri,
+        accept=request.headers.get("accept"),
+        html=True,
+        max_rows=settings.max_result_rows,
     )
-    try:
-        fmt, context, first, complete = await run_in_threadpool(job.start)
-    except BaseException:
-        job.cancel()
-        raise
+    answer = await run_in_threadpool(executor.start, spec)
+    fmt = by_name(answer.head.format, (*RESULT_FORMATS, *RDF_FORMATS, HTML))
     headers = {"Vary": "Accept"}
-    if context is not None:
+    if answer.head.truncated_at is not None:
+        headers[TRUNCATED_HEADER] = f"rows={answer.head.truncated_at}"
+    if answer.head.context is not None:
         return templates.TemplateResponse(
             request,
             "sparql.html",
-            {"query": req.query, "examples": load_examples(settings.queries_dir), **context},
+            {
+                "query": req.query,
+                "examples": load_examples(settings.queries_dir),
+                **answer.head.context,
+            },
             headers=headers,
         )
-    if complete:
-        return Response(first, media_type=fmt.content_type, headers=headers)
+    if answer.complete:
+        return Response(answer.first, media_type=fmt.content_type, headers=headers)
 
     def chunks() -> Iterator[bytes]:
-        yield first
-        yield from job.rest()
+        yield answer.first
+        yield from answer.rest()
 
     return StreamingResponse(chunks(), media_type=fmt.content_type, headers=headers)
-
-
-def _html_context(result: Any, base_iri: str) -> dict[str, Any]:
-    if result.kind == "ask":
-        return {"boolean": result.boolean(), "variables": [], "rows": []}
-    variables = result.variables if result.kind == "select" else ["s", "p", "o"]
-    rows = []
-    truncated = False
-    for i, row in enumerate(result.rows()):
-        if i >= HTML_ROW_LIMIT:
-            truncated = True
-            break
-        rows.append([_cell(row.get(v), base_iri) for v in variables])
-    return {"variables": variables, "rows": rows, "truncated": truncated, "limit": HTML_ROW_LIMIT}
-
-
-def _cell(term: Any, base_iri: str) -> dict[str, Any]:
-    if term is None:
-        return {"text": ""}
-    name = type(term).__name__
-    if name == "NamedNode":
-        iri = term.value
-        href = "/" + iri[len(base_iri) :] if iri.startswith(base_iri) else iri
-        return {"text": iri, "href": href}
-    if name == "Literal":
-        lang = term.language
-        dtype = term.datatype.value if term.datatype is not None else None
-        return {"text": term.value, "lang": lang, "datatype": dtype}
-    return {"text": str(term)}
 
 
 # Machines that ask for nothing in particular (no Accept, */*) get Turtle;

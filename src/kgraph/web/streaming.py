@@ -2,10 +2,13 @@
 
 pyoxigraph results must be used on the thread that made them, so the query,
 the choice of format (which depends on the query form) and the serialisation
-all happen on the job's thread. The response starts as soon as the first
-64 KiB are ready, memory stays bounded whatever the result size, and a client
-that goes away stops the serialiser. A result that fits in the first chunk is
-answered with a plain ``Content-Length``.
+all happen on the job's thread (:func:`kgraph.execution.answer`). The response
+starts as soon as the first 64 KiB are ready, memory stays bounded whatever
+the result size, and a client that goes away stops the serialiser. A result
+that fits in the first chunk is answered with a plain ``Content-Length``.
+
+This is the in-process executor's engine (remote stores, ``query_workers=0``);
+a thread cannot be stopped, so a query past its limit is abandoned, not killed.
 """
 
 from __future__ import annotations
@@ -13,39 +16,20 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import IO, cast
 
-from kgraph.errors import KgraphError, StoreError
-from kgraph.formats import HTML, Format
-from kgraph.store.base import QueryKind, QueryResult
+from kgraph.errors import KgraphError, QueryTimeout, StoreError
+from kgraph.execution import CHUNK, ChunkWriter, Head
 
 log = logging.getLogger(__name__)
-CHUNK = 64 * 1024
 _DONE = object()
+Work = Callable[[Callable[[Head], None], IO[bytes]], None]
 
 
 class _Cancelled(Exception):
     pass
-
-
-class _QueueWriter:
-    """A write-only binary file object that passes 64 KiB chunks to a queue."""
-
-    def __init__(self, job: QueryJob) -> None:
-        self._job, self._buf = job, bytearray()
-
-    def write(self, data: bytes) -> int:
-        self._buf += data
-        if len(self._buf) >= CHUNK:
-            self._job._put(bytes(self._buf))
-            self._buf.clear()
-        return len(data)
-
-    def flush(self) -> None:
-        if self._buf:
-            self._job._put(bytes(self._buf))
-            self._buf.clear()
 
 
 def _drop_frames(exc: BaseException | None) -> None:
@@ -57,23 +41,16 @@ def _drop_frames(exc: BaseException | None) -> None:
 
 
 class QueryJob:
-    """One query on its own thread: ``start()`` gives the format, then chunks follow.
+    """One query on its own thread: ``start()`` gives the head, then chunks follow.
 
-    ``execute`` runs the query; ``pick`` chooses the format for the result's
-    kind (and may raise NotAcceptable); ``html`` turns a result into a template
-    context when the chosen format is HTML.
+    ``work(on_head, out)`` calls ``on_head`` once, then writes the body to ``out``.
     """
 
-    def __init__(
-        self,
-        execute: Callable[[], QueryResult],
-        pick: Callable[[QueryKind], Format],
-        html: Callable[[QueryResult], dict[str, Any]],
-    ) -> None:
+    def __init__(self, work: Work) -> None:
         self._q: queue.Queue[object] = queue.Queue(maxsize=8)
         self._cancelled = threading.Event()
         self._finished = False
-        self._thread = threading.Thread(target=self._work, args=(execute, pick, html), daemon=True)
+        self._thread = threading.Thread(target=self._work, args=(work,), daemon=True)
         self._thread.start()
 
     def _put(self, item: object) -> None:
@@ -86,22 +63,10 @@ class QueryJob:
             except queue.Full:
                 continue
 
-    def _work(
-        self,
-        execute: Callable[[], QueryResult],
-        pick: Callable[[QueryKind], Format],
-        html: Callable[[QueryResult], dict[str, Any]],
-    ) -> None:
+    def _work(self, work: Work) -> None:
         try:
-            result = execute()
-            fmt = pick(result.kind)
-            if fmt is HTML:
-                self._put((fmt, html(result)))
-                self._put(_DONE)
-                return
-            self._put((fmt, None))
-            writer = _QueueWriter(self)
-            result.serialize(fmt, writer)  # type: ignore[arg-type]
+            writer = ChunkWriter(self._put)
+            work(self._put, cast(IO[bytes], writer))
             writer.flush()
             self._put(_DONE)
         except _Cancelled:
@@ -115,8 +80,15 @@ class QueryJob:
             except _Cancelled:
                 return
 
-    def _next(self) -> object:
-        item = self._q.get()
+    def _next(self, deadline: float | None = None) -> object:
+        try:
+            if deadline is None:
+                item = self._q.get()
+            else:
+                item = self._q.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            self.cancel()
+            raise QueryTimeout("timeout") from None
         if item is _DONE:
             self._finished = True
             return None
@@ -128,25 +100,22 @@ class QueryJob:
             raise StoreError(f"query evaluation failed: {item}") from item
         return item
 
-    def start(self) -> tuple[Format, dict[str, Any] | None, bytes, bool]:
-        """Block until the result begins: (format, html context, first chunk, complete).
+    def start(self, deadline: float | None = None) -> tuple[Head, bytes, bool]:
+        """Block until the result begins: (head, first chunk, complete).
 
-        Raises the KgraphError the query or the negotiation raised.
+        Raises the KgraphError the query or the negotiation raised, QueryTimeout
+        (message ``timeout``, to be reworded by the caller) past ``deadline``.
         """
-        head = self._next()
-        assert isinstance(head, tuple)
-        fmt, context = head
-        if context is not None:
-            self._next()
-            return fmt, context, b"", True
-        chunk = self._next()
+        head = self._next(deadline)
+        assert isinstance(head, Head)
+        chunk = self._next(deadline)
         if chunk is None:
-            return fmt, None, b"", True
+            return head, b"", True
         assert isinstance(chunk, bytes)
         if len(chunk) < CHUNK:  # only the final flush is short: the end follows
-            self._next()
-            return fmt, None, chunk, True
-        return fmt, None, chunk, False
+            self._next(deadline)
+            return head, chunk, True
+        return head, chunk, False
 
     def rest(self) -> Iterator[bytes]:
         """The chunks after the first. Errors mid-stream are logged: headers are sent."""

@@ -1,0 +1,131 @@
+"""SPARQL 1.1 results writers for rows held in memory (used when a result is capped).
+
+The engine serialises whole results itself; a result cut at ``max_result_rows``
+is a list of rows, written here in the four SPARQL results formats. Terms are
+duck-typed: ``type(t).__name__`` is NamedNode, BlankNode, Literal or Triple,
+with ``.value`` (and ``.language`` / ``.datatype`` for literals).
+
+>>> import io
+>>> class NamedNode:
+...     value = "http://example.org/a"
+...     def __str__(self) -> str: return "<http://example.org/a>"
+>>> out = io.BytesIO()
+>>> write_select(["s"], [{"s": NamedNode()}], "text/csv", out)
+>>> out.getvalue()
+b's\\r\\nhttp://example.org/a\\r\\n'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+from xml.sax.saxutils import escape, quoteattr
+
+from kgraph.errors import StoreError
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _kind(term: Any) -> str:
+    return type(term).__name__
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    kind = _kind(term)
+    if kind == "NamedNode":
+        return {"type": "uri", "value": term.value}
+    if kind == "BlankNode":
+        return {"type": "bnode", "value": term.value}
+    if kind == "Literal":
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype is not None and term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if kind == "Triple":
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    raise StoreError(f"cannot write a {kind} in SPARQL results")
+
+
+def _xml_term(term: Any) -> str:
+    kind = _kind(term)
+    if kind == "NamedNode":
+        return f"<uri>{escape(term.value)}</uri>"
+    if kind == "BlankNode":
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if kind == "Literal":
+        attr = ""
+        if term.language:
+            attr = f" xml:lang={quoteattr(term.language)}"
+        elif term.datatype is not None and term.datatype.value != XSD_STRING:
+            attr = f" datatype={quoteattr(term.datatype.value)}"
+        return f"<literal{attr}>{escape(term.value)}</literal>"
+    if kind == "Triple":
+        return (
+            f"<triple><subject>{_xml_term(term.subject)}</subject>"
+            f"<predicate>{_xml_term(term.predicate)}</predicate>"
+            f"<object>{_xml_term(term.object)}</object></triple>"
+        )
+    raise StoreError(f"cannot write a {kind} in SPARQL results")
+
+
+def _csv_field(term: Any) -> str:
+    if term is None:
+        return ""
+    kind = _kind(term)
+    if kind == "BlankNode":
+        text = f"_:{term.value}"
+    else:
+        text = str(term) if kind == "Triple" else str(term.value)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return str(text)
+
+
+def write_select(
+    variables: Sequence[str], rows: Iterable[dict[str, Any]], media_type: str, out: IO[bytes]
+) -> None:
+    """Write SELECT ``rows`` (var -> term) as SPARQL results in ``media_type``.
+
+    Raises StoreError for a media type that is not a SPARQL results format.
+    """
+    if media_type == "application/sparql-results+json":
+        out.write(json.dumps({"head": {"vars": list(variables)}}).encode()[:-1])
+        out.write(b',"results":{"bindings":[')
+        for i, row in enumerate(rows):
+            binding = {v: _json_term(t) for v, t in row.items()}
+            out.write((b"," if i else b"") + json.dumps(binding, ensure_ascii=False).encode())
+        out.write(b"]}}")
+    elif media_type == "application/sparql-results+xml":
+        head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+        out.write(
+            b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            + f"<head>{head}</head><results>".encode()
+        )
+        for row in rows:
+            cells = "".join(
+                f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in row.items()
+            )
+            out.write(f"<result>{cells}</result>".encode())
+        out.write(b"</results></sparql>")
+    elif media_type == "text/csv":
+        out.write((",".join(variables) + "\r\n").encode())
+        for row in rows:
+            out.write((",".join(_csv_field(row.get(v)) for v in variables) + "\r\n").encode())
+    elif media_type == "text/tab-separated-values":
+        out.write(("\t".join("?" + v for v in variables) + "\n").encode())
+        for row in rows:
+            tsv = [str(row[v]) if v in row else "" for v in variables]
+            out.write(("\t".join(tsv) + "\n").encode())
+    else:
+        raise StoreError(f"{media_type} is not a SPARQL results format")

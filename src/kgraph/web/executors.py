@@ -1,0 +1,118 @@
+"""Where ``/sparql`` queries run, chosen once when the app is created.
+
+- :class:`ProcessExecutor`: worker processes over the embedded store
+  (``query_workers`` > 0, the default). A query past ``query_timeout_s`` is
+  killed with its process, so the CPU is really freed.
+- :class:`ThreadExecutor`: a thread per query (a remote store, whose time limit
+  is its HTTP timeout; or ``query_workers = 0``). A query past the limit is
+  answered 503 and abandoned: its thread runs on until the engine returns.
+
+Both are blocking: call :meth:`QueryExecutor.start` from a worker thread.
+"""
+
+from __future__ import annotations
+
+import abc
+import time
+from collections.abc import Callable, Iterator
+
+from kgraph.errors import QueryTimeout
+from kgraph.execution import Answer, Head, QuerySpec, answer
+from kgraph.settings import Settings
+from kgraph.store.base import GraphStore
+from kgraph.store.embedded import EmbeddedStore
+from kgraph.web.streaming import QueryJob
+from kgraph.workers import WorkerPool
+
+
+class QueryExecutor(abc.ABC):
+    """Runs :class:`QuerySpec` s within the time limit."""
+
+    timeout_s: float
+
+    @abc.abstractmethod
+    def start(self, spec: QuerySpec) -> Answer:
+        """Answer ``spec`` up to its first chunk. Raises KgraphError, QueryTimeout."""
+
+    def open(self) -> None:  # noqa: B027 - optional hook
+        """Start resources (the app's lifespan calls this)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Stop and release resources."""
+
+    def pids(self) -> list[int]:
+        """Process ids of worker processes (none for threads)."""
+        return []
+
+
+class _JobAnswer:
+    def __init__(self, job: QueryJob, head: Head, first: bytes, complete: bool) -> None:
+        self._job, self.head, self.first, self.complete = job, head, first, complete
+
+    def rest(self) -> Iterator[bytes]:
+        return self._job.rest()
+
+    def close(self) -> None:
+        self._job.cancel()
+
+
+class ThreadExecutor(QueryExecutor):
+    """Queries on threads of this process; the limit abandons, it cannot kill."""
+
+    def __init__(
+        self, store: GraphStore, timeout_s: float, on_timeout: Callable[[], None] | None = None
+    ) -> None:
+        self.store, self.timeout_s, self._on_timeout = store, timeout_s, on_timeout
+
+    def start(self, spec: QuerySpec) -> Answer:
+        deadline = time.monotonic() + self.timeout_s
+        job = QueryJob(lambda on_head, out: answer(self.store, spec, on_head, out))
+        try:
+            head, first, complete = job.start(deadline)
+        except QueryTimeout:
+            if self._on_timeout is not None:
+                self._on_timeout()
+            raise QueryTimeout(
+                f"the query was stopped at the time limit of {self.timeout_s:g} s"
+            ) from None
+        except BaseException:
+            job.cancel()
+            raise
+        return _JobAnswer(job, head, first, complete)
+
+
+class ProcessExecutor(QueryExecutor):
+    """Queries in a :class:`~kgraph.workers.WorkerPool`; killed at the time limit."""
+
+    def __init__(self, pool: WorkerPool) -> None:
+        self.pool = pool
+        self.timeout_s = pool.timeout_s
+
+    def start(self, spec: QuerySpec) -> Answer:
+        return self.pool.run(spec)
+
+    def open(self) -> None:
+        self.pool.start()
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def pids(self) -> list[int]:
+        return self.pool.pids()
+
+
+def make_executor(
+    settings: Settings, store: GraphStore, on_timeout: Callable[[], None] | None = None
+) -> QueryExecutor:
+    """Worker processes for an embedded store (unless ``query_workers = 0``), else threads."""
+    if settings.query_workers > 0 and isinstance(store, EmbeddedStore):
+        return ProcessExecutor(
+            WorkerPool(
+                store.root,
+                spare=settings.query_workers,
+                max_workers=settings.query_workers_max,
+                timeout_s=settings.query_timeout_s,
+                on_timeout=on_timeout,
+            )
+        )
+    return ThreadExecutor(store, settings.query_timeout_s, on_timeout)

@@ -1,0 +1,418 @@
+"""A pool of query worker processes that can be killed when a query runs too long.
+
+Each worker (``python -m kgraph.workers <store>``) opens the embedded store
+read-only, and for each request runs :func:`kgraph.execution.answer` — the
+query AND the serialisation — streaming frames back over its stdout pipe::
+
+    frame = kind (1 byte) + length (4 bytes, big-endian) + payload
+    R  ready (store opened)          H  head (JSON)       D  body chunk
+    E  end of the answer             X  error (JSON: type, message, offered)
+
+Requests go in on stdin as length + JSON (:class:`~kgraph.execution.QuerySpec`).
+
+A query is leased a worker until a deadline. A watchdog thread kills (SIGKILL)
+any worker still leased at its deadline, which frees the CPU at once; the
+reader then sees the pipe close and raises :class:`~kgraph.errors.QueryTimeout`.
+``spare`` idle workers are kept started so that simple queries never wait for
+one to start while heavy ones run; at most ``max_workers`` run at once, and a
+query that finds them all busy waits (within its own time limit) for one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any, cast
+
+from kgraph import errors
+from kgraph.errors import KgraphError, QueryTimeout, StoreError, StoreUnavailable
+from kgraph.execution import CHUNK, ChunkWriter, Head, QuerySpec, answer
+
+log = logging.getLogger(__name__)
+IDLE_RETIRE_S = 60.0  # idle workers beyond the spares exit after this long
+_LEN = struct.Struct(">I")
+
+
+def _read_exact(fd: int, n: int) -> bytes | None:
+    buf = bytearray()
+    while len(buf) < n:
+        try:
+            part = os.read(fd, n - len(buf))
+        except OSError:
+            return None
+        if not part:
+            return None
+        buf += part
+    return bytes(buf)
+
+
+class Worker:
+    """One worker process and its two pipes."""
+
+    def __init__(self, store_root: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kgraph.workers", str(store_root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            close_fds=True,
+        )
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self._in: IO[bytes] = self.proc.stdin
+        self._out_fd = self.proc.stdout.fileno()
+        self.ready = False
+        self.timed_out = False
+        self.idle_since = time.monotonic()
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def send(self, spec: QuerySpec) -> None:
+        data = spec.to_json()
+        try:
+            self._in.write(_LEN.pack(len(data)) + data)
+            self._in.flush()
+        except OSError:
+            pass  # a dead worker: the next read sees the pipe closed
+
+    def frame(self) -> tuple[bytes, bytes]:
+        """The next frame; ``(b"", b"")`` if the worker is gone."""
+        hdr = _read_exact(self._out_fd, 5)
+        if hdr is None:
+            return b"", b""
+        kind, size = hdr[:1], _LEN.unpack(hdr[1:])[0]
+        payload = _read_exact(self._out_fd, size) if size else b""
+        if payload is None:
+            return b"", b""
+        return kind, payload
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.kill()
+        self.reap()
+
+    def retire(self) -> None:
+        with contextlib.suppress(OSError):
+            self._in.close()
+        self.reap(timeout=2.0)
+
+    def reap(self, timeout: float = 5.0) -> None:
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):
+                f.close()  # type: ignore[union-attr]
+
+
+def _error(payload: bytes) -> KgraphError:
+    data = json.loads(payload)
+    cls = getattr(errors, str(data.get("type")), None)
+    message = str(data.get("message", "query failed"))
+    if cls is errors.NotAcceptable:
+        return errors.NotAcceptable(message, data.get("offered", []))
+    if isinstance(cls, type) and issubclass(cls, KgraphError) and cls is not errors.RdfSyntaxError:
+        return cls(message) if cls is not errors.ValidationFailed else StoreError(message)
+    return StoreError(message)
+
+
+class PoolAnswer:
+    """An answer streamed from a leased worker (see :class:`kgraph.execution.Answer`)."""
+
+    def __init__(self, pool: WorkerPool, worker: Worker, timeout_msg: str) -> None:
+        self._pool, self._worker, self._timeout_msg = pool, worker, timeout_msg
+        self._done = False
+        self.head: Head
+        self.first = b""
+        self.complete = False
+
+    def _next(self) -> tuple[bytes, bytes]:
+        kind, payload = self._worker.frame()
+        if kind == b"":
+            self._finish(healthy=False)
+            if self._worker.timed_out:
+                raise QueryTimeout(self._timeout_msg)
+            raise StoreError("the query worker died while answering (see the server log)")
+        if kind == b"X":
+            self._finish(healthy=True)
+            raise _error(payload)
+        return kind, payload
+
+    def _start(self, spec: QuerySpec) -> None:
+        if not self._worker.ready:
+            kind, _ = self._next()
+            if kind != b"R":
+                self._finish(healthy=False)
+                raise StoreError(f"query worker sent {kind!r} before it was ready")
+            self._worker.ready = True
+        self._worker.send(spec)
+        kind, payload = self._next()
+        if kind != b"H":
+            self._finish(healthy=False)
+            raise StoreError(f"query worker sent {kind!r} instead of a head")
+        self.head = Head.from_json(payload)
+        kind, payload = self._next()
+        if kind == b"E":
+            self._finish(healthy=True)
+            self.complete = True
+            return
+        self.first = payload
+        if len(payload) < CHUNK:  # only the final chunk is short: the end follows
+            kind, _ = self._next()
+            self._finish(healthy=kind == b"E")
+            self.complete = True
+
+    def rest(self) -> Iterator[bytes]:
+        try:
+            while not self._done:
+                try:
+                    kind, payload = self._next()
+                except KgraphError as exc:
+                    log.error("query failed after the response had started: %s", exc)
+                    raise  # ends the body abruptly: the client sees an incomplete transfer
+                if kind == b"E":
+                    self._finish(healthy=True)
+                    return
+                yield payload
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if not self._done:  # mid-answer: the worker cannot be resynchronised
+            self._worker.kill()
+            self._finish(healthy=False)
+
+    def _finish(self, *, healthy: bool) -> None:
+        if not self._done:
+            self._done = True
+            self._pool.release(self._worker, healthy=healthy)
+
+
+class WorkerPool:
+    """Query worker processes over one embedded store directory.
+
+    ``on_timeout`` is called (on the watchdog thread) for every query killed.
+    """
+
+    def __init__(
+        self,
+        store_root: Path,
+        *,
+        spare: int = 2,
+        max_workers: int = 8,
+        timeout_s: float = 10.0,
+        on_timeout: Callable[[], None] | None = None,
+    ) -> None:
+        self.store_root = Path(store_root)
+        self.spare = max(1, spare)
+        self.max_workers = max(self.spare, max_workers)
+        self.timeout_s = timeout_s
+        self._on_timeout = on_timeout
+        self._cond = threading.Condition()
+        self._idle: list[Worker] = []
+        self._busy: dict[Worker, float] = {}
+        self._closed = False
+        self._watchdog: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the spare workers and the watchdog (idempotent; also done lazily)."""
+        with self._cond:
+            if self._watchdog is not None or self._closed:
+                return
+            self._top_up()
+            self._watchdog = threading.Thread(
+                target=self._watch, name="kgraph-query-watchdog", daemon=True
+            )
+            self._watchdog.start()
+
+    def close(self) -> None:
+        """Stop every worker (busy ones are killed)."""
+        with self._cond:
+            self._closed = True
+            idle, busy = list(self._idle), list(self._busy)
+            self._idle.clear()
+            self._cond.notify_all()
+        for w in idle:
+            w.retire()
+        for w in busy:
+            w.kill()
+
+    def pids(self) -> list[int]:
+        """Process ids of the running workers."""
+        with self._cond:
+            return [w.pid for w in (*self._idle, *self._busy)]
+
+    # -- queries -------------------------------------------------------------
+
+    def run(self, spec: QuerySpec) -> PoolAnswer:
+        """Start answering ``spec`` on a worker; blocks until the head and first chunk.
+
+        Raises QueryTimeout (503) past the time limit, the query's own KgraphError,
+        StoreError if the worker died.
+        """
+        limit = f"the query was stopped at the time limit of {self.timeout_s:g} s"
+        deadline = time.monotonic() + self.timeout_s
+        worker = self._acquire(deadline)
+        ans = PoolAnswer(self, worker, limit)
+        try:
+            ans._start(spec)
+        except BaseException:
+            ans.close()
+            raise
+        return ans
+
+    def _acquire(self, deadline: float) -> Worker:
+        self.start()
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise StoreUnavailable("the server is shutting down")
+                if self._idle:
+                    worker = self._idle.pop()
+                    break
+                if len(self._busy) < self.max_workers:
+                    worker = Worker(self.store_root)
+                    break
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise QueryTimeout(
+                        f"all {self.max_workers} query workers stayed busy for the time limit "
+                        f"of {self.timeout_s:g} s; try again later"
+                    )
+                self._cond.wait(left)
+            self._busy[worker] = deadline
+            self._top_up()
+            self._cond.notify_all()  # the watchdog re-reads the deadlines
+            return worker
+
+    def release(self, worker: Worker, *, healthy: bool) -> None:
+        with self._cond:
+            if self._busy.pop(worker, None) is None:
+                return  # already taken back by the watchdog
+            if healthy and not self._closed and worker.proc.poll() is None:
+                worker.idle_since = time.monotonic()
+                self._idle.append(worker)
+                self._cond.notify_all()
+                return
+            self._top_up()
+            self._cond.notify_all()
+        worker.kill()
+
+    def _top_up(self) -> None:
+        """Start workers until ``spare`` are idle (lock held)."""
+        while (
+            not self._closed
+            and len(self._idle) < self.spare
+            and len(self._idle) + len(self._busy) < self.max_workers
+        ):
+            self._idle.append(Worker(self.store_root))
+
+    def _watch(self) -> None:
+        while True:
+            expired: list[Worker] = []
+            retired: list[Worker] = []
+            with self._cond:
+                if self._closed:
+                    return
+                now = time.monotonic()
+                for w, deadline in list(self._busy.items()):
+                    if deadline <= now:
+                        w.timed_out = True
+                        del self._busy[w]
+                        expired.append(w)
+                while len(self._idle) > self.spare and (
+                    now - self._idle[0].idle_since > IDLE_RETIRE_S
+                ):
+                    retired.append(self._idle.pop(0))
+                for w in self._idle:
+                    if w.proc.poll() is not None:  # died while idle
+                        self._idle.remove(w)
+                        retired.append(w)
+                        break
+                if expired or retired:
+                    self._top_up()
+                    self._cond.notify_all()
+                wait = min((d - now for d in self._busy.values()), default=1.0)
+            for w in expired:
+                log.warning("query worker %d killed at the limit (%g s)", w.pid, self.timeout_s)
+                w.kill()
+                if self._on_timeout is not None:
+                    self._on_timeout()
+            for w in retired:
+                w.retire()
+            with self._cond:
+                if not self._closed:
+                    self._cond.wait(max(0.005, min(wait, 1.0)))
+
+
+# -- the worker process --------------------------------------------------------
+
+
+def _send(out: IO[bytes], kind: bytes, payload: bytes = b"") -> None:
+    out.write(kind + _LEN.pack(len(payload)) + payload)
+
+
+def _error_payload(exc: KgraphError) -> bytes:
+    data: dict[str, Any] = {"type": type(exc).__name__, "message": exc.message}
+    if isinstance(exc, errors.NotAcceptable):
+        data["offered"] = exc.offered
+    return json.dumps(data).encode()
+
+
+def _watch_parent() -> None:
+    parent = os.getppid()
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def worker_main(argv: list[str]) -> int:
+    """Serve queries on stdin/stdout over the store at ``argv[0]`` until stdin closes."""
+    from kgraph.store.embedded import EmbeddedStore
+
+    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)  # stray prints go to stderr, never into the frames
+    threading.Thread(target=_watch_parent, daemon=True).start()
+    try:
+        store = EmbeddedStore(Path(argv[0]), writable=False)
+    except KgraphError as exc:
+        _send(out, b"X", _error_payload(exc))
+        return 1
+    _send(out, b"R")
+    stdin = sys.stdin.buffer
+    while True:
+        hdr = stdin.read(4)
+        if len(hdr) < 4:
+            return 0
+        spec = QuerySpec.from_json(stdin.read(_LEN.unpack(hdr)[0]))
+        writer = ChunkWriter(lambda chunk: _send(out, b"D", chunk))
+        try:
+            answer(
+                store, spec, lambda head: _send(out, b"H", head.to_json()), cast(IO[bytes], writer)
+            )
+            writer.flush()
+            _send(out, b"E")
+        except KgraphError as exc:
+            _send(out, b"X", _error_payload(exc))
+        except Exception as exc:
+            log.exception("query failed in worker %d", os.getpid())
+            _send(out, b"X", _error_payload(StoreError(f"query evaluation failed: {exc}")))
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    sys.exit(worker_main(sys.argv[1:]))
