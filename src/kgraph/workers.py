@@ -230,7 +230,9 @@ class WorkerPool:
     def start(self) -> None:
         """Start the spare workers and the watchdog (idempotent; also done lazily)."""
         with self._cond:
-            if self._watchdog is not None or self._closed:
+            if self._closed:  # reopened (an app's lifespan may run more than once)
+                self._closed, self._watchdog = False, None
+            if self._watchdog is not None:
                 return
             self._top_up()
             self._watchdog = threading.Thread(
@@ -275,7 +277,8 @@ class WorkerPool:
         return ans
 
     def _acquire(self, deadline: float) -> Worker:
-        self.start()
+        if self._watchdog is None:
+            self.start()
         with self._cond:
             while True:
                 if self._closed:

@@ -117,9 +117,47 @@ class GraphStore(abc.ABC):
     def update(self, sparql_update: str) -> StoreInfo:
         """Apply a SPARQL 1.1 Update as one new version. Raises QuerySyntaxError."""
 
+    def write_graph(
+        self, graph: str | None, data: bytes | None, fmt: Format, *, base_iri: str, append: bool
+    ) -> StoreInfo:
+        """A Graph Store Protocol write as one update: ``graph`` (None: the default graph)
+        is replaced by ``data`` (PUT), gets ``data`` added (POST, ``append``), or is
+        removed (DELETE, ``data=None``).
+
+        The default implementation parses ``data`` (in ``fmt``) and sends a SPARQL
+        Update to :meth:`update`, so every backend inherits it.
+        Raises RdfSyntaxError (400), QuerySyntaxError, StoreError.
+        """
+        target = "DEFAULT" if graph is None else f"GRAPH <{graph}>"
+        if data is None:
+            return self.update(f"DROP SILENT {target}")
+        triples = _ntriples(data, fmt, base_iri)
+        insert = triples if graph is None else f"GRAPH <{graph}> {{\n{triples}\n}}"
+        parts = [] if append else [f"DROP SILENT {target} ;"]
+        parts.append(f"INSERT DATA {{\n{insert}\n}}")
+        return self.update("\n".join(parts))
+
     @abc.abstractmethod
     def dump(self, fmt: Format, out: IO[bytes]) -> None:
         """Write the whole dataset (``fmt.dataset``) or the default graph to ``out``."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources."""
+
+
+def _ntriples(data: bytes, fmt: Format, base_iri: str) -> str:
+    """``data`` re-serialised as N-Triples (valid inside INSERT DATA). Raises RdfSyntaxError."""
+    import rdflib
+
+    from kgraph.errors import RdfSyntaxError, StoreError
+
+    parser = {"turtle": "turtle", "ntriples": "nt"}.get(fmt.name)
+    if parser is None:  # JSON-LD contexts and RDF/XML entities could make the parser fetch URLs
+        raise StoreError(f"graph writes take Turtle or N-Triples, not {fmt.name}")
+    graph = rdflib.Graph()
+    try:
+        graph.parse(data=data, format=parser, publicID=base_iri)
+    except Exception as exc:  # rdflib raises many types for bad input
+        raise RdfSyntaxError("request body", None, None, " ".join(str(exc).split())[:300]) from exc
+    text: str = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return text

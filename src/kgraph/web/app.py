@@ -21,9 +21,10 @@ from kgraph import __version__
 from kgraph.settings import Settings
 from kgraph.store import open_store
 from kgraph.store.base import GraphStore
-from kgraph.web import health, sparql
+from kgraph.web import health, metrics, middleware, sparql, writes
 from kgraph.web.errors import install_error_handlers
 from kgraph.web.executors import QueryExecutor, make_executor
+from kgraph.web.metrics import AppMetrics
 
 HERE = Path(__file__).parent
 log = logging.getLogger("kgraph.web")
@@ -37,7 +38,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         opened = store if store is not None else await run_in_threadpool(open_store, settings)
         app.state.store = opened
         if store is None:
-            app.state.executor = make_executor(settings, opened)
+            app.state.executor = make_executor(settings, opened, app.state.metrics.timeouts.inc)
         executor: QueryExecutor = app.state.executor
         await run_in_threadpool(executor.open)
         try:
@@ -59,21 +60,31 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.templates = make_templates(settings)
+    app.state.metrics = AppMetrics(
+        lambda: getattr(app.state, "store", None),
+        lambda: len(app.state.executor.pids()) if hasattr(app.state, "executor") else 0,
+    )
     if store is not None:
         app.state.store = store
-        app.state.executor = make_executor(settings, store)
+        app.state.executor = make_executor(settings, store, app.state.metrics.timeouts.inc)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=["Content-Type", "Content-Length", "ETag", "Link", "Vary"],
+        expose_headers=["Content-Type", "Content-Length", "ETag", "Link", "Vary"]
+        + ["X-Request-ID", "X-Kgraph-Result-Truncated", "Retry-After"],
         max_age=86400,
+    )
+    middleware.install(
+        app, settings, app.state.metrics.observe, app.state.metrics.rate_limited.inc
     )
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(health.router)
     app.include_router(sparql.router)
+    app.include_router(writes.router)
+    app.include_router(metrics.router)
     return app
 
 

@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from kgraph.errors import KgraphError, NotAcceptable
+from kgraph.errors import KgraphError, NotAcceptable, Unauthorized
 from kgraph.negotiation import choose
 
 log = logging.getLogger("kgraph.web")
@@ -52,7 +52,10 @@ def install_error_handlers(app: FastAPI) -> None:
         extra: dict[str, object] = {}
         if isinstance(exc, NotAcceptable):
             extra["offered"] = exc.offered
-        return error_response(request, status, exc.message, **extra)
+        response = error_response(request, status, exc.message, **extra)
+        if isinstance(exc, Unauthorized):
+            response.headers["WWW-Authenticate"] = 'Bearer realm="kgraph"'
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
