@@ -168,12 +168,20 @@ def serve(host: str | None, port: int | None, workers: int, settings: Settings) 
         f"http://{settings.host}:{settings.port}/ (base IRI {settings.base_iri})",
         err=True,
     )
+    if settings.access_log:  # JSON lines from kgraph's own middleware replace uvicorn's
+        access = logging.getLogger("kgraph.access")
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+        access.propagate = False
     uvicorn.run(
         create_app(settings, store),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
         workers=1 if workers < 1 else workers,
+        access_log=not settings.access_log,
     )
 
 

@@ -39,7 +39,19 @@ from kgraph.execution import CHUNK, ChunkWriter, Head, QuerySpec, answer
 
 log = logging.getLogger(__name__)
 IDLE_RETIRE_S = 60.0  # idle workers beyond the spares exit after this long
+DEPRIORITISE_AFTER_S = 0.5  # a query using more CPU gets a lower priority (nice 10)
+STARTUP_S = 30.0  # a new worker has this long to open the store
 _LEN = struct.Struct(">I")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of process ``pid`` (Linux /proc), or None."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _read_exact(fd: int, n: int) -> bytes | None:
@@ -70,7 +82,16 @@ class Worker:
         self._out_fd = self.proc.stdout.fileno()
         self.ready = False
         self.timed_out = False
-        self.idle_since = time.monotonic()
+        self.niced = False
+        self.idle_since = self.leased_at = time.monotonic()
+        self.cpu_at_lease: float | None = None
+
+    def query_cpu(self, now: float) -> float:
+        """CPU seconds used by the current query (wall time where /proc is missing)."""
+        used = cpu_seconds(self.pid)
+        if used is None or self.cpu_at_lease is None:
+            return now - self.leased_at
+        return used - self.cpu_at_lease
 
     @property
     def pid(self) -> int:
@@ -150,12 +171,13 @@ class PoolAnswer:
         return kind, payload
 
     def _start(self, spec: QuerySpec) -> None:
-        if not self._worker.ready:
+        if not self._worker.ready:  # its start-up does not count against the query's limit
             kind, _ = self._next()
             if kind != b"R":
                 self._finish(healthy=False)
                 raise StoreError(f"query worker sent {kind!r} before it was ready")
             self._worker.ready = True
+            self._pool.restart_clock(self._worker)
         self._worker.send(spec)
         kind, payload = self._next()
         if kind != b"H":
@@ -296,15 +318,33 @@ class WorkerPool:
                         f"of {self.timeout_s:g} s; try again later"
                     )
                 self._cond.wait(left)
-            self._busy[worker] = deadline
+            self._busy[worker] = deadline if worker.ready else time.monotonic() + STARTUP_S
+            worker.leased_at = time.monotonic()
+            worker.cpu_at_lease = cpu_seconds(worker.pid)
             self._top_up()
             self._cond.notify_all()  # the watchdog re-reads the deadlines
             return worker
+
+    def restart_clock(self, worker: Worker) -> None:
+        """The worker has started: its query's time limit counts from now."""
+        with self._cond:
+            if worker in self._busy:
+                now = time.monotonic()
+                self._busy[worker] = now + self.timeout_s
+                worker.leased_at = now
+                worker.cpu_at_lease = cpu_seconds(worker.pid)
+                self._cond.notify_all()
 
     def release(self, worker: Worker, *, healthy: bool) -> None:
         with self._cond:
             if self._busy.pop(worker, None) is None:
                 return  # already taken back by the watchdog
+            if worker.niced:  # back to normal priority, or replaced if that is not allowed
+                try:
+                    os.setpriority(os.PRIO_PROCESS, worker.pid, 0)
+                    worker.niced = False
+                except OSError:
+                    healthy = False
             if healthy and not self._closed and worker.proc.poll() is None:
                 worker.idle_since = time.monotonic()
                 self._idle.append(worker)
@@ -331,11 +371,21 @@ class WorkerPool:
                 if self._closed:
                     return
                 now = time.monotonic()
+                wait = 1.0
                 for w, deadline in list(self._busy.items()):
                     if deadline <= now:
                         w.timed_out = True
                         del self._busy[w]
                         expired.append(w)
+                        continue
+                    wait = min(wait, deadline - now)
+                    if not w.niced and w.ready:
+                        if w.query_cpu(now) >= DEPRIORITISE_AFTER_S:
+                            w.niced = True
+                            with contextlib.suppress(OSError):
+                                os.setpriority(os.PRIO_PROCESS, w.pid, 10)
+                        else:
+                            wait = min(wait, 0.1)
                 while len(self._idle) > self.spare and (
                     now - self._idle[0].idle_since > IDLE_RETIRE_S
                 ):
@@ -348,7 +398,6 @@ class WorkerPool:
                 if expired or retired:
                     self._top_up()
                     self._cond.notify_all()
-                wait = min((d - now for d in self._busy.values()), default=1.0)
             for w in expired:
                 log.warning("query worker %d killed at the limit (%g s)", w.pid, self.timeout_s)
                 w.kill()

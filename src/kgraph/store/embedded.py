@@ -201,7 +201,7 @@ class EmbeddedStore(GraphStore):
                     self._store = ox.Store.read_only(str(path))
                     meta = path.with_suffix(".json")
                     self._meta = json.loads(meta.read_text()) if meta.exists() else {}
-                except (OSError, ValueError) as exc:
+                except (OSError, ValueError, RuntimeError) as exc:  # RocksDB: "Corruption"
                     raise StoreUnavailable(
                         f"store {self.root}: version {version} cannot be opened "
                         f"(corrupt or incomplete?): {exc}"
@@ -261,9 +261,7 @@ class EmbeddedStore(GraphStore):
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise StoreError(
-                    f"store {self.root} is being written by another process"
-                ) from None
+                raise StoreError(f"store {self.root} is being written by another process") from None
             yield
 
     def _new_version_dir(self) -> tuple[str, Path]:

@@ -76,9 +76,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         + ["X-Request-ID", "X-Kgraph-Result-Truncated", "Retry-After"],
         max_age=86400,
     )
-    middleware.install(
-        app, settings, app.state.metrics.observe, app.state.metrics.rate_limited.inc
-    )
+    middleware.install(app, settings, app.state.metrics.observe, app.state.metrics.rate_limited.inc)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(health.router)
