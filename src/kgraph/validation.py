@@ -33,43 +33,25 @@ from kgraph.errors import InputError, RdfSyntaxError
 
 __all__ = ["Violation", "ValidationReport", "collect_rdf_files", "parse_files", "validate"]
 
-FORMATS = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
+FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld",
+           ".rdf": "xml", ".owl": "xml", ".xml": "xml"}
 _LINE_FORMATS = {"turtle", "nt", "nquads", "trig"}  # formats whose subjects have a line
 PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "dct": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#", "sh": "http://www.w3.org/ns/shacl#",
+    "dct": "http://purl.org/dc/terms/", "org": "http://www.w3.org/ns/org#", "schema": "https://schema.org/",
+    "skos": "http://www.w3.org/2004/02/skos/core#", "prov": "http://www.w3.org/ns/prov#",
+    "foaf": "http://xmlns.com/foaf/0.1/", "void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
 }
 _NAME = r"[^\s.;,\[\](){}<>\"'#]+"
-_TOKEN = re.compile(
-    rf'''
+_TOKEN = re.compile(rf'''
     (?P<skip>\s+|\#[^\n]*)
   | (?P<str>"""(?:[^"\\]|\\.|"(?!""))*"""|'\''(?:[^'\\]|\\.|'(?!''))*'\''
            |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{{}}|^`\\\s]*>)
   | (?P<punct>\^\^|[.;,\[\](){{}}])
   | (?P<word>{_NAME}(?:\.+{_NAME})*)
-  | (?P<other>.)''',
-    re.X | re.S,
-)
+  | (?P<other>.)''', re.X | re.S)
 Location = tuple[str | None, int | None]
 
 
@@ -116,19 +98,11 @@ class ValidationReport:
                 where += f":{results[0].line}"
             lines.append(f"{where}  {focus}")
             for r in results:
-                parts = [
-                    f"{r.severity:<9}",
-                    r.shape or "-",
-                    r.path or "-",
-                    r.value or "-",
-                    r.message,
-                ]
+                parts = [f"{r.severity:<9}", r.shape or "-", r.path or "-", r.value or "-", r.message]
                 lines.append("  " + "  ".join(parts))
-        lines.append(
-            f"{len(self.violations())} violations, {len(self.warnings())} warnings "
-            f"in {len(groups)} resources ({len(self.files)} files, {self.triples} triples, "
-            f"{self.seconds:.2f} s)"
-        )
+        lines.append(f"{len(self.violations())} violations, {len(self.warnings())} warnings "
+                     f"in {len(groups)} resources ({len(self.files)} files, {self.triples} triples, "
+                     f"{self.seconds:.2f} s)")
         return "\n".join(lines)
 
 
@@ -151,9 +125,7 @@ def collect_rdf_files(paths: Sequence[Path]) -> list[Path]:
             found += sorted(p for p in path.rglob("*") if p.is_file() and _format(p))
         elif path.is_file():
             if _format(path) is None:
-                raise InputError(
-                    f"{path}: not an RDF file (expected one of {', '.join(FORMATS)}, or .gz)"
-                )
+                raise InputError(f"{path}: not an RDF file (expected one of {', '.join(FORMATS)}, or .gz)")
             found.append(path)
         else:
             raise InputError(f"{path}: no such file or folder")
@@ -168,9 +140,7 @@ def _read(path: Path) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
-        raise RdfSyntaxError(
-            str(path), line, e.start - raw.rfind(b"\n", 0, e.start), "not UTF-8"
-        ) from e
+        raise RdfSyntaxError(str(path), line, e.start - raw.rfind(b"\n", 0, e.start), "not UTF-8") from e
 
 
 def _syntax_error(path: Path, text: str, fmt: str, err: Exception) -> RdfSyntaxError:
@@ -180,9 +150,7 @@ def _syntax_error(path: Path, text: str, fmt: str, err: Exception) -> RdfSyntaxE
         line = text.count("\n", 0, i) + 1
         return RdfSyntaxError(str(path), line, i - text.rfind("\n", 0, i), err._why)
     if isinstance(err, xml.sax.SAXParseException):
-        return RdfSyntaxError(
-            str(path), err.getLineNumber(), err.getColumnNumber() + 1, err.getMessage()
-        )
+        return RdfSyntaxError(str(path), err.getLineNumber(), err.getColumnNumber() + 1, err.getMessage())
     if hasattr(err, "lineno") and hasattr(err, "colno"):  # json.JSONDecodeError
         return RdfSyntaxError(str(path), err.lineno, err.colno, str(getattr(err, "msg", err)))
     if fmt in ("nt", "nquads"):  # the line-based parsers do not say which line: find it
@@ -280,9 +248,7 @@ def parse_files(files: Sequence[Path], base_iri: str) -> Graph:
     return _load(files, base_iri)[0]
 
 
-def _locate(
-    node: Node, graph: Graph, where: dict[str, Location], seen: frozenset[Node] = frozenset()
-) -> Location:
+def _locate(node: Node, graph: Graph, where: dict[str, Location], seen: frozenset[Node] = frozenset()) -> Location:
     """Where ``node`` is described; for a blank node, where its (first) referrer is."""
     if isinstance(node, URIRef):
         return where.get(str(node), (None, None))
@@ -302,9 +268,8 @@ def _message(results: Graph, result: Node) -> str:
     return str(messages[0]) if messages else ""
 
 
-def validate(
-    paths: Sequence[Path], *, base_iri: str, shapes: Sequence[Path], ontology: Sequence[Path] = ()
-) -> ValidationReport:
+def validate(paths: Sequence[Path], *, base_iri: str, shapes: Sequence[Path],
+             ontology: Sequence[Path] = ()) -> ValidationReport:
     """Validate the RDF files in ``paths`` against the SHACL ``shapes``.
 
     The ontology (if given) is added to the data for the check, so that
@@ -325,20 +290,10 @@ def validate(
     data, where = _load(files, base_iri)
     shapes_graph = parse_files(collect_rdf_files(shapes), base_iri)
     ont_graph = parse_files(collect_rdf_files(ontology), base_iri) if ontology else None
-    _, results_graph, _ = pyshacl.validate(
-        data,
-        shacl_graph=shapes_graph,
-        ont_graph=ont_graph,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-    )
+    _, results_graph, _ = pyshacl.validate(data, shacl_graph=shapes_graph, ont_graph=ont_graph,
+                                           inference="none", advanced=True, allow_warnings=True)
     names = NamespaceManager(Graph(), bind_namespaces="none")
-    for prefix, namespace in {
-        **PREFIXES,
-        "kg": base_iri + "def/",
-        "ks": base_iri + "def/shapes/",
-    }.items():
+    for prefix, namespace in {**PREFIXES, "kg": base_iri + "def/", "ks": base_iri + "def/shapes/"}.items():
         names.bind(prefix, namespace, override=True, replace=True)
     found: list[Violation] = []
     for result in results_graph.objects(None, SH.result):
@@ -348,37 +303,16 @@ def validate(
         value = results_graph.value(result, SH.value)
         severity = results_graph.value(result, SH.resultSeverity)
         file, line = _locate(focus, data, where) if focus is not None else (None, None)
-        found.append(
-            Violation(
-                focus=str(focus) if isinstance(focus, URIRef) else f"_:{focus}",
-                shape=str(shape) if isinstance(shape, URIRef) else None,
-                constraint=names.normalizeUri(
-                    str(results_graph.value(result, SH.sourceConstraintComponent))
-                ),
-                path=path.n3(names)
-                if isinstance(path, URIRef)
-                else (str(path) if path is not None else None),
-                value=value.n3() if value is not None else None,
-                message=_message(results_graph, result),
-                severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
-                file=file,
-                line=line,
-            )
-        )
-    found.sort(
-        key=lambda v: (
-            v.file or "\uffff",
-            v.line or 0,
-            v.focus,
-            v.severity,
-            v.shape or "",
-            v.path or "",
-        )
-    )
+        found.append(Violation(
+            focus=str(focus) if isinstance(focus, URIRef) else f"_:{focus}",
+            shape=str(shape) if isinstance(shape, URIRef) else None,
+            constraint=names.normalizeUri(str(results_graph.value(result, SH.sourceConstraintComponent))),
+            path=path.n3(names) if isinstance(path, URIRef) else (str(path) if path is not None else None),
+            value=value.n3() if value is not None else None,
+            message=_message(results_graph, result),
+            severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+            file=file, line=line))
+    found.sort(key=lambda v: (v.file or "\uffff", v.line or 0, v.focus, v.severity, v.shape or "", v.path or ""))
     return ValidationReport(
-        conforms=not any(v.severity == "Violation" for v in found),
-        results=tuple(found),
-        files=tuple(str(f) for f in files),
-        triples=len(data),
-        seconds=time.perf_counter() - start,
-    )
+        conforms=not any(v.severity == "Violation" for v in found), results=tuple(found),
+        files=tuple(str(f) for f in files), triples=len(data), seconds=time.perf_counter() - start)
