@@ -261,7 +261,9 @@ class EmbeddedStore(GraphStore):
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise StoreError(f"store {self.root} is being written by another process") from None
+                raise StoreError(
+                    f"store {self.root} is being written by another process"
+                ) from None
             yield
 
     def _new_version_dir(self) -> tuple[str, Path]:
