@@ -49,9 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     base = args.base.rstrip("/")
     simple_latencies(base, 10)  # warm up
-    print(
-        f"0 heavy queries: {args.simple} simple queries: {summary(simple_latencies(base, args.simple))}"
-    )
+    idle = summary(simple_latencies(base, args.simple))
+    print(f"0 heavy queries: {args.simple} simple queries: {idle}")
     results: list[tuple[int, float]] = []
 
     def heavy() -> None:

@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
     else:
         print(
-            f"{result['clients']} clients, {result['duration_s']} s: {result['requests']} requests, "
+            f"{result['clients']} clients, {result['duration_s']} s: "
+            f"{result['requests']} requests, "
             f"{result['throughput_rps']} req/s; latency p50 {result['p50_ms']} ms, "
             f"p90 {result['p90_ms']} ms, p99 {result['p99_ms']} ms, max {result['max_ms']} ms; "
             f"errors {result['errors']}"

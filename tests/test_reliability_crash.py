@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import make_settings
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
-from conftest import make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "http://127.0.0.1:8000/"
@@ -80,7 +80,7 @@ def test_sigkill_during_build_keeps_the_previous_version(tmp_path: Path) -> None
     assert _served(tmp_path) == (3, True)
     new = tmp_path / "new.nt"
     new.write_text(
-        "".join(f"<http://example.org/n{i}> <http://example.org/p> \"{i}\" .\n" for i in range(5000))
+        "".join(f'<http://example.org/n{i}> <http://example.org/p> "{i}" .\n' for i in range(5000))
     )
     marker = tmp_path / "loaded"
     proc = subprocess.Popen(

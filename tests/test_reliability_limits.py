@@ -13,9 +13,9 @@ from pathlib import Path
 
 import psutil
 import pytest
-from conftest import make_settings
 from fastapi.testclient import TestClient
 
+from conftest import make_settings
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
 from kgraph.web.executors import ProcessExecutor, ThreadExecutor
@@ -55,7 +55,9 @@ def test_query_past_the_limit_is_killed_and_answered_503(app_client: TestClient)
     metrics = app_client.get("/metrics").text
     assert re.search(r"^kgraph_query_timeouts_total [1-9]", metrics, re.M)
     # the pool recovers: the next query is answered
-    r = app_client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "application/json"})
+    r = app_client.get(
+        "/sparql", params={"query": "ASK {}"}, headers={"Accept": "application/json"}
+    )
     assert r.json()["boolean"] is True
 
 
@@ -79,7 +81,10 @@ def test_select_results_are_cut_at_the_cap_with_a_header(app_client: TestClient,
 def test_capped_json_matches_the_engine_for_the_same_rows(
     app_client: TestClient, repo_store: EmbeddedStore
 ) -> None:
-    query = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s ?label"
+    query = (
+        "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } "
+        "ORDER BY ?s ?label"
+    )
     r = app_client.get("/sparql", params={"query": query, "format": "json"})
     expected = repo_store.select(query)[:CAP]
     got = r.json()["results"]["bindings"]
@@ -104,11 +109,15 @@ def test_request_size_limits(app_client: TestClient) -> None:
     r = app_client.get("/sparql", params={"query": "ASK {} #" + "x" * 3000})
     assert r.status_code == 414 and "limit is 2000" in r.text
     r = app_client.post(
-        "/sparql", content="ASK {}" + " " * 6000, headers={"Content-Type": "application/sparql-query"}
+        "/sparql",
+        content="ASK {}" + " " * 6000,
+        headers={"Content-Type": "application/sparql-query"},
     )
     assert r.status_code == 413 and "limit of 5000" in r.text
     r = app_client.post(
-        "/sparql", content="ASK {}" + " " * 3500, headers={"Content-Type": "application/sparql-query"}
+        "/sparql",
+        content="ASK {}" + " " * 3500,
+        headers={"Content-Type": "application/sparql-query"},
     )
     assert r.status_code == 413 and "3000" in r.text
 
@@ -144,9 +153,10 @@ def test_templates_need_nothing_the_csp_forbids() -> None:
 
 
 def test_request_id_is_echoed_or_generated(app_client: TestClient) -> None:
-    assert app_client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers[
-        "x-request-id"
-    ] == "abc-123"
+    assert (
+        app_client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"]
+        == "abc-123"
+    )
     made = app_client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"})
     assert re.fullmatch(r"[0-9a-f]{32}", made.headers["x-request-id"])
 
@@ -162,7 +172,9 @@ def test_access_log_is_one_json_line_per_request(
     assert entry["bytes"] > 0 and entry["duration_ms"] >= 0 and entry["client"]
 
 
-def test_server_bugs_are_500_without_a_traceback(tmp_path: Path, small_store: EmbeddedStore) -> None:
+def test_server_bugs_are_500_without_a_traceback(
+    tmp_path: Path, small_store: EmbeddedStore
+) -> None:
     app = create_app(make_settings(tmp_path, query_workers=0), small_store)
 
     @app.get("/boom-for-test")
@@ -181,7 +193,9 @@ def test_metrics_by_route_template_and_per_app_registries(
 ) -> None:
     app_client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "application/json"})
     text = app_client.get("/metrics").text
-    assert re.search(r'kgraph_http_requests_total\{method="GET",route="/sparql",status="200"\} \d', text)
+    assert re.search(
+        r'kgraph_http_requests_total\{method="GET",route="/sparql",status="200"\} \d', text
+    )
     assert "kgraph_http_request_duration_seconds_bucket" in text
     assert re.search(r"^kgraph_store_triples [1-9]", text, re.M)
     other = create_app(make_settings(tmp_path, query_workers=0), small_store)
@@ -191,7 +205,9 @@ def test_metrics_by_route_template_and_per_app_registries(
     assert 'route="/sparql"' not in fresh
 
 
-def test_rate_limit_answers_429_with_retry_after(tmp_path: Path, small_store: EmbeddedStore) -> None:
+def test_rate_limit_answers_429_with_retry_after(
+    tmp_path: Path, small_store: EmbeddedStore
+) -> None:
     settings = make_settings(tmp_path, query_workers=0, rate_limit_per_minute=3)
     with TestClient(create_app(settings, small_store)) as c:
         codes = [c.get("/sparql", headers={"Accept": "text/turtle"}).status_code for _ in range(4)]

@@ -125,16 +125,17 @@ def test_heavy_queries_are_cut_and_simple_ones_keep_answering(server: Server) ->
     for t in threads:
         t.start()
     statuses = []
+    during = 0  # simple queries answered while heavy ones were running
     with httpx.Client(base_url=server.base, timeout=30) as http:
         for _ in range(200):
             r = http.get("/sparql", params={"query": SIMPLE}, headers=JSON_RESULTS)
             statuses.append(r.status_code)
             assert len(r.json()["results"]["bindings"]) == 5
-        heavy_running = any(t.is_alive() for t in threads)
+            during += len(heavy) == 0 and all(t.is_alive() for t in threads)
     for t in threads:
         t.join(60)
     assert statuses == [200] * 200
-    assert heavy_running, "the simple queries should have run while the heavy ones did"
+    assert during >= 10, f"only {during} simple queries ran alongside the heavy ones"
     assert len(heavy) == 4
     for status, seconds, text in heavy:
         assert status == 503, text

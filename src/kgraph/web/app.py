@@ -72,8 +72,10 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         allow_origins=["*"],
         allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=["Content-Type", "Content-Length", "ETag", "Link", "Vary"]
-        + ["X-Request-ID", "X-Kgraph-Result-Truncated", "Retry-After"],
+        expose_headers=[
+            *("Content-Type", "Content-Length", "ETag", "Link", "Vary"),
+            *("X-Request-ID", "X-Kgraph-Result-Truncated", "Retry-After"),
+        ],
         max_age=86400,
     )
     middleware.install(app, settings, app.state.metrics.observe, app.state.metrics.rate_limited.inc)

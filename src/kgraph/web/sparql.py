@@ -37,16 +37,20 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-@router.api_route(
-    "/sparql",
-    methods=["GET", "POST", "HEAD"],
-    summary="SPARQL 1.1 Protocol query endpoint",
-    description=(
+SPARQL_DOC = {
+    "summary": "SPARQL 1.1 Protocol query endpoint",
+    "description": (
         "Query by GET (`?query=`), POST `application/x-www-form-urlencoded` or POST "
         "`application/sparql-query`. Results by `Accept` or `?format=`. Without a "
         "query: the service description (RDF) or a query editor (HTML)."
     ),
-)
+}
+
+
+# One route per method: a route with several methods repeats its OpenAPI operation id.
+@router.api_route("/sparql", methods=["HEAD"], include_in_schema=False)
+@router.api_route("/sparql", methods=["POST"], **SPARQL_DOC)  # type: ignore[arg-type]
+@router.api_route("/sparql", methods=["GET"], **SPARQL_DOC)  # type: ignore[arg-type]
 async def sparql_endpoint(
     request: Request, executor: ExecutorDep, settings: SettingsDep, templates: TemplatesDep
 ) -> Response:

@@ -108,9 +108,9 @@ def _target(request: Request) -> str | None:
     return _graphs([("graph", graph[0])], "graph")[0] if graph else None
 
 
-@router.api_route(
+@router.api_route("/store", methods=["HEAD"], include_in_schema=False)
+@router.get(
     "/store",
-    methods=["GET", "HEAD"],
     summary="Graph Store Protocol: read a graph",
     description="`?graph=<IRI>` or `?default`; the graph in an RDF format chosen by `Accept`.",
 )
@@ -152,12 +152,20 @@ def _write(
         return store.write_graph(graph, data, fmt, base_iri=base, append=append)
 
 
-@router.api_route(
+@router.put(
     "/store",
-    methods=["PUT", "POST", "DELETE"],
-    summary="Graph Store Protocol: replace, add to or delete a graph (needs the write token)",
-    description="`?graph=<IRI>` or `?default`. PUT replaces, POST adds, DELETE removes. "
-    "Bodies in Turtle or N-Triples.",
+    summary="Graph Store Protocol: replace a graph (needs the write token)",
+    description="`?graph=<IRI>` or `?default`; a Turtle or N-Triples body.",
+)
+@router.post(
+    "/store",
+    summary="Graph Store Protocol: add to a graph (needs the write token)",
+    description="`?graph=<IRI>` or `?default`; a Turtle or N-Triples body.",
+)
+@router.delete(
+    "/store",
+    summary="Graph Store Protocol: delete a graph (needs the write token)",
+    description="`?graph=<IRI>` or `?default`.",
 )
 async def store_write(
     request: Request, _: WriteAccess, store: StoreDep, settings: SettingsDep
