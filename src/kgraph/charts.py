@@ -34,7 +34,7 @@ def bar_chart(
 
     Consecutive years are not filled in: pass the categories to show.
     """
-    pad_l, pad_r, pad_t, pad_b = 36, 12, 28, 34
+    pad_l, pad_r, pad_t, pad_b = 36, 12, 40, 34
     plot_w, plot_h = width - pad_l - pad_r, height - pad_t - pad_b
     top = max((v for _, v in data), default=0) or 1
     n = max(len(data), 1)
@@ -112,7 +112,8 @@ def _node_svg(node: Node, x: float, y: float, r: float, fill: str, size: int) ->
     dy0 = r + 14
     text = "".join(
         f'<text x="{x:.1f}" y="{y + dy0 + 13 * i:.1f}" text-anchor="middle" {_FONT} '
-        f'font-size="{size}" fill="#1b1f24">{_esc(line)}</text>'
+        f'font-size="{size}" fill="#1b1f24" stroke="#fff" stroke-width="3" '
+        f'paint-order="stroke">{_esc(line)}</text>'
         for i, line in enumerate(lines)
     )
     body = (
@@ -147,7 +148,7 @@ def network(
     edges, nodes = [], []
     n = max(len(others), 1)
     for i, (node, weight) in enumerate(others):
-        angle = -math.pi / 2 + 2 * math.pi * i / n
+        angle = math.pi + 2 * math.pi * i / n + (math.pi / 2 if n > 2 else 0)
         x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
         stroke = 1.5 + 6 * weight / top
         tip = f"{center.label} – {node.label}: {weight}{(' ' + edge_unit) if edge_unit else ''}"

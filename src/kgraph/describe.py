@@ -25,7 +25,9 @@ from typing import Any, Literal
 from kgraph.formats import Format
 from kgraph.store.base import GraphStore
 from kgraph.terms import (
+    DCAT,
     DCT,
+    FOAF,
     LABEL_PROPERTIES,
     OWL,
     PROVENANCE,
@@ -34,6 +36,7 @@ from kgraph.terms import (
     RDFS,
     SCHEMA,
     SKOS,
+    VOID,
     XSD,
     curie,
     term_label,
@@ -120,9 +123,59 @@ def description_rdf(store: GraphStore, iri: str, fmt: Format, base_iri: str) -> 
 
     Raises StoreError.
     """
-    if not is_safe_iri(iri) or not exists(store, iri):
+    if not is_safe_iri(iri):
         return None
+    if not exists(store, iri):
+        extra = fallback_triples(store, iri, base_iri)
+        return _serialise(iri, extra, fmt) if extra else None
     return store.construct(description_query(iri, base_iri), fmt)
+
+
+def dataset_iri(base_iri: str) -> str:
+    return base_iri + "id/dataset/kvinnofrid"
+
+
+def fallback_triples(store: GraphStore, iri: str, base_iri: str) -> list[tuple[str, Term]]:
+    """A minimal description of the dataset IRI when the store holds none (else empty)."""
+    if iri != dataset_iri(base_iri):
+        return []
+    info = store.info()
+    title_sv = "Länsstyrelsernas arbete mot mäns våld mot kvinnor"
+    title_en = "The county administrative boards' work against men's violence against women"
+    return [
+        (RDF_TYPE, Term("iri", VOID + "Dataset")),
+        (RDF_TYPE, Term("iri", DCAT + "Dataset")),
+        (RDFS + "label", Term("literal", title_sv, "sv")),
+        (RDFS + "label", Term("literal", title_en, "en")),
+        (DCT + "title", Term("literal", title_sv, "sv")),
+        (DCT + "title", Term("literal", title_en, "en")),
+        (VOID + "sparqlEndpoint", Term("iri", base_iri + "sparql")),
+        (VOID + "uriSpace", Term("literal", base_iri + "id/")),
+        (VOID + "triples", Term("literal", str(info.triples), datatype=XSD + "integer")),
+        (FOAF + "homepage", Term("iri", base_iri)),
+    ]
+
+
+def _nt(term: Term) -> str:
+    if term.kind == "iri":
+        return f"<{term.value}>"
+    text = term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    text = text.replace("\r", "\\r")
+    if term.lang:
+        return f'"{text}"@{term.lang}'
+    return f'"{text}"^^<{term.datatype}>' if term.datatype else f'"{text}"'
+
+
+def _serialise(iri: str, triples: list[tuple[str, Term]], fmt: Format) -> bytes:
+    """Plain triples about ``iri`` in ``fmt`` (via rdflib; for small graphs)."""
+    import rdflib
+
+    doc = "".join(f"<{iri}> <{p}> {_nt(o)} .\n" for p, o in triples)
+    if fmt.name == "ntriples":
+        return doc.encode()
+    names = {"turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml"}
+    graph = rdflib.Graph().parse(data=doc, format="nt")
+    return graph.serialize(format=names[fmt.name], encoding="utf-8")
 
 
 # -------------------------------------------------------------------- labels
@@ -275,11 +328,10 @@ def describe_resource(
         f"OPTIONAL {{ FILTER(isBlank(?o)) ?o ?bp ?bo }} }}"
     )
     inc = store.select(
-        f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(isIRI(?s)) }} LIMIT 2000"
+        f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(isIRI(?s) && ?p != <{RDF_TYPE}>) }} "
+        "LIMIT 2000"
     )
-    if not out and not inc:
-        return None
-    triples = [
+    triples: list[tuple[str, Term, str | None, Term | None]] = [
         (
             row["p"].value,
             to_term(row["o"]),
@@ -289,6 +341,10 @@ def describe_resource(
         for row in out
     ]
     incoming = [(row["s"].value, row["p"].value) for row in inc]
+    if not triples and not incoming and not exists(store, iri):
+        triples = [(p, o, None, None) for p, o in fallback_triples(store, iri, base_iri)]
+        if not triples:
+            return None
     labels = Labels(lang, base_iri)
     wanted = {iri}
     for p, o, bp, bo in triples:
