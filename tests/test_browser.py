@@ -7,29 +7,36 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
+from tests.conftest import ROOT
 
 from kgraph.settings import Settings
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
-from tests.conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.xdist_group("browser"),
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
-                       "(scripts/install-system-deps.sh installs it)"),
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="chromium is not installed (scripts/install-system-deps.sh installs it)",
+    ),
 ]
 
 
@@ -42,8 +49,13 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server_url(repo_settings: Settings, repo_store: EmbeddedStore) -> Iterator[str]:
     port = _free_port()
-    config = uvicorn.Config(create_app(repo_settings, repo_store), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        create_app(repo_settings, repo_store),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -95,7 +107,7 @@ def test_search_report_then_board(server_url: str) -> None:
             page.locator('table.props a[href="/id/board/kalmar"]').first.click()
             page.wait_for_url("**/id/board/kalmar")
             expect(page.locator("h1")).to_have_text("Länsstyrelsen i Kalmar län")
-            expect(page.locator("nav.crumbs")).to_contain_text("länsstyrelse")
+            expect(page.locator("nav.crumbs")).to_contain_text("Länsstyrelse")
             years = page.locator("svg#chart-years")
             expect(years).to_be_visible()
             box = years.bounding_box()

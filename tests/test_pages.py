@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 import rdflib
 from fastapi.testclient import TestClient
+from tests.conftest import BASE, ROOT, make_settings
 
 from kgraph.formats import NTRIPLES
 from kgraph.settings import Settings
 from kgraph.store.embedded import EmbeddedStore
-from kgraph.web.app import create_app
 from kgraph.validation import collect_rdf_files
-from tests.conftest import BASE, ROOT, make_settings
+from kgraph.web.app import create_app
 
 RDF_TYPES = {
     "text/turtle": "turtle",
@@ -23,8 +23,13 @@ RDF_TYPES = {
     "application/rdf+xml": "xml",
     "application/n-triples": "nt",
 }
-SUFFIXES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "rdf": "application/rdf+xml",
-            "nt": "application/n-triples"}
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SUFFIXES = {
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "nt": "application/n-triples",
+}
 
 
 def subjects(store: EmbeddedStore) -> list[str]:
@@ -127,7 +132,7 @@ def test_scheme_concept_and_dataset_dereference(client: TestClient) -> None:
 def test_board_page_content(client: TestClient) -> None:
     r = client.get("/id/board/kalmar", headers={"Accept-Language": "sv"})
     html = r.text
-    assert "<h1 lang=\"sv\">Länsstyrelsen i Kalmar län</h1>" in html
+    assert '<h1 lang="sv">Länsstyrelsen i Kalmar län</h1>' in html
     assert "Refereras av" in html and "Källor" in html
     # breadcrumbs: Home › class › resource
     crumbs = re.search(r'<nav class="crumbs".*?</nav>', html, re.S)
@@ -172,13 +177,19 @@ def test_english_by_accept_language_and_toggle(client: TestClient) -> None:
 def test_class_page_lists_instances_sorted_and_paginated(client: TestClient) -> None:
     r = client.get("/def/Publication?sort=year&order=asc")
     assert r.status_code == 200
-    rows = re.findall(r"<tr><td><a href=\"(/id/publication/[^\"]+)\"[^>]*>.*?</a></td><td>(\d*)</td>",
-                      r.text)
+    rows = re.findall(
+        r"<tr><td><a href=\"(/id/publication/[^\"]+)\"[^>]*>.*?</a></td><td>(\d*)</td>", r.text
+    )
     years = [y for _, y in rows if y]
     assert len(rows) > 5 and years == sorted(years)
     desc = client.get("/def/Publication?sort=year&order=desc").text
-    years_desc = [y for _, y in re.findall(r"<td><a href=\"(/id/publication/[^\"]+)\".*?</td><td>(\d*)</td>",
-                                            desc) if y]
+    years_desc = [
+        y
+        for _, y in re.findall(
+            r"<td><a href=\"(/id/publication/[^\"]+)\".*?</td><td>(\d*)</td>", desc
+        )
+        if y
+    ]
     assert years_desc == sorted(years_desc, reverse=True)
     by_title = client.get("/def/Report?sort=label").text
     titles = re.findall(r'<tr><td><a href="/id/publication/[^"]+" lang="sv">(.*?)</a>', by_title)
@@ -190,8 +201,7 @@ def test_class_page_lists_instances_sorted_and_paginated(client: TestClient) -> 
 def test_class_page_paginates(tmp_path: Path) -> None:
     ttl = tmp_path / "many.ttl"
     items = "\n".join(
-        f'<id/thing/t{i:02d}> a <def/Thing> ; <http://www.w3.org/2000/01/rdf-schema#label> "T{i:02d}"@sv .'
-        for i in range(30)
+        f'<id/thing/t{i:02d}> a <def/Thing> ; <{RDFS_LABEL}> "T{i:02d}"@sv .' for i in range(30)
     )
     ttl.write_text(
         "<def/Thing> a <http://www.w3.org/2002/07/owl#Class> ; "
@@ -212,15 +222,20 @@ def test_home_page(client: TestClient, repo_store: EmbeddedStore) -> None:
     html = client.get("/").text
     for link in ('href="/sparql"', 'href="/dumps/"', 'href="/catalog"', 'href="/def/CountyBoard"'):
         assert link in html
-    counties = repo_store.select("SELECT (COUNT(*) AS ?n) { ?c a <%sdef/County> }" % BASE)[0]["n"]
+    counties = repo_store.select(f"SELECT (COUNT(*) AS ?n) {{ ?c a <{BASE}def/County> }}")[0]["n"]
     m = re.search(r'<a href="/def/County"[^>]*>län</a></td><td class="num">(\d+)</td>', html)
     assert m is not None and m.group(1) == counties.value
     assert 'href="/id/county/kalmar"' in html
 
 
 def test_unknown_paths_are_404_never_500(client: TestClient) -> None:
-    for path in ("/id/nothing/here", "/def/NoSuchTerm", "/id/x%3E%20%7D", "/id/%22quoted%22.ttl",
-                 "/favicon.ico"):
+    for path in (
+        "/id/nothing/here",
+        "/def/NoSuchTerm",
+        "/id/x%3E%20%7D",
+        "/id/%22quoted%22.ttl",
+        "/favicon.ico",
+    ):
         r = client.get(path)
         assert r.status_code == 404, path
     assert client.get("/id/nothing", headers={"Accept": "image/png"}).status_code == 406
@@ -230,7 +245,7 @@ def test_unknown_paths_are_404_never_500(client: TestClient) -> None:
 def hostile_client(tmp_path: Path) -> TestClient:
     ttl = tmp_path / "hostile.ttl"
     ttl.write_text(
-        '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         '<id/thing/evil> a <def/Thing> ; rdfs:label "<script>alert(1)</script>"@sv ;\n'
         '  rdfs:comment "</script><img src=x onerror=alert(2)>"@sv ;\n'
         '  <http://purl.org/dc/terms/title> "a & b <b>bold</b>" .\n',

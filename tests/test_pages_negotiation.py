@@ -12,41 +12,125 @@ MISSING = "/id/county/atlantis"
 ROWS = [
     (KALMAR, {}, 200, "text/html", "sv", "/id/county/kalmar.html"),
     (KALMAR, {"Accept": "*/*"}, 200, "text/html", "sv", "/id/county/kalmar.html"),
-    (KALMAR, {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
-     200, "text/html", "sv", "/id/county/kalmar.html"),
+    (
+        KALMAR,
+        {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+        200,
+        "text/html",
+        "sv",
+        "/id/county/kalmar.html",
+    ),
     (KALMAR, {"Accept": "text/turtle"}, 200, "text/turtle", None, "/id/county/kalmar.ttl"),
-    (KALMAR, {"Accept": "application/ld+json"}, 200, "application/ld+json", None,
-     "/id/county/kalmar.jsonld"),
-    (KALMAR, {"Accept": "application/rdf+xml"}, 200, "application/rdf+xml", None,
-     "/id/county/kalmar.rdf"),
-    (KALMAR, {"Accept": "application/n-triples"}, 200, "application/n-triples", None,
-     "/id/county/kalmar.nt"),
-    (KALMAR, {"Accept": "text/turtle;q=0.5, application/ld+json;q=0.9"}, 200,
-     "application/ld+json", None, "/id/county/kalmar.jsonld"),
-    (KALMAR, {"Accept": "text/html;q=0.1, text/turtle"}, 200, "text/turtle", None,
-     "/id/county/kalmar.ttl"),
-    (KALMAR, {"Accept": "application/*"}, 200, "application/ld+json", None,
-     "/id/county/kalmar.jsonld"),
-    (KALMAR, {"Accept": "text/*;q=0.5, application/rdf+xml"}, 200, "application/rdf+xml", None,
-     "/id/county/kalmar.rdf"),
-    (KALMAR, {"Accept": "application/json"}, 200, "application/ld+json", None,
-     "/id/county/kalmar.jsonld"),
-    (KALMAR, {"Accept": "text/html;q=0, */*;q=0.1"}, 200, "text/turtle", None,
-     "/id/county/kalmar.ttl"),
+    (
+        KALMAR,
+        {"Accept": "application/ld+json"},
+        200,
+        "application/ld+json",
+        None,
+        "/id/county/kalmar.jsonld",
+    ),
+    (
+        KALMAR,
+        {"Accept": "application/rdf+xml"},
+        200,
+        "application/rdf+xml",
+        None,
+        "/id/county/kalmar.rdf",
+    ),
+    (
+        KALMAR,
+        {"Accept": "application/n-triples"},
+        200,
+        "application/n-triples",
+        None,
+        "/id/county/kalmar.nt",
+    ),
+    (
+        KALMAR,
+        {"Accept": "text/turtle;q=0.5, application/ld+json;q=0.9"},
+        200,
+        "application/ld+json",
+        None,
+        "/id/county/kalmar.jsonld",
+    ),
+    (
+        KALMAR,
+        {"Accept": "text/html;q=0.1, text/turtle"},
+        200,
+        "text/turtle",
+        None,
+        "/id/county/kalmar.ttl",
+    ),
+    (
+        KALMAR,
+        {"Accept": "application/*"},
+        200,
+        "application/ld+json",
+        None,
+        "/id/county/kalmar.jsonld",
+    ),
+    (
+        KALMAR,
+        {"Accept": "text/*;q=0.5, application/rdf+xml"},
+        200,
+        "application/rdf+xml",
+        None,
+        "/id/county/kalmar.rdf",
+    ),
+    (
+        KALMAR,
+        {"Accept": "application/json"},
+        200,
+        "application/ld+json",
+        None,
+        "/id/county/kalmar.jsonld",
+    ),
+    (
+        KALMAR,
+        {"Accept": "text/html;q=0, */*;q=0.1"},
+        200,
+        "text/turtle",
+        None,
+        "/id/county/kalmar.ttl",
+    ),
     (KALMAR, {"Accept": "image/png"}, 406, None, None, None),
-    (KALMAR, {"Accept-Language": "en-GB,en;q=0.8"}, 200, "text/html", "en",
-     "/id/county/kalmar.html"),
-    (KALMAR, {"Accept-Language": "sv-SE, en;q=0.5"}, 200, "text/html", "sv",
-     "/id/county/kalmar.html"),
+    (
+        KALMAR,
+        {"Accept-Language": "en-GB,en;q=0.8"},
+        200,
+        "text/html",
+        "en",
+        "/id/county/kalmar.html",
+    ),
+    (
+        KALMAR,
+        {"Accept-Language": "sv-SE, en;q=0.5"},
+        200,
+        "text/html",
+        "sv",
+        "/id/county/kalmar.html",
+    ),
     (KALMAR, {"Accept-Language": "de"}, 200, "text/html", "sv", "/id/county/kalmar.html"),
-    (KALMAR + "?lang=en", {"Accept-Language": "sv"}, 200, "text/html", "en",
-     "/id/county/kalmar.html"),
+    (
+        KALMAR + "?lang=en",
+        {"Accept-Language": "sv"},
+        200,
+        "text/html",
+        "en",
+        "/id/county/kalmar.html",
+    ),
     (KALMAR + ".ttl", {"Accept": "text/html"}, 200, "text/turtle", None, None),
     (KALMAR + ".jsonld", {}, 200, "application/ld+json", None, None),
     (KALMAR + ".rdf", {}, 200, "application/rdf+xml", None, None),
     (KALMAR + ".nt", {}, 200, "application/n-triples", None, None),
-    (KALMAR + ".html", {"Accept": "text/turtle", "Accept-Language": "en"}, 200, "text/html",
-     "en", None),
+    (
+        KALMAR + ".html",
+        {"Accept": "text/turtle", "Accept-Language": "en"},
+        200,
+        "text/html",
+        "en",
+        None,
+    ),
     ("/def/County", {"Accept": "text/turtle"}, 200, "text/turtle", None, "/def/County.ttl"),
     ("/def/index.nt", {}, 200, "application/n-triples", None, None),
     (MISSING, {}, 404, "text/html", "sv", "/id/county/atlantis.html"),
@@ -111,7 +195,9 @@ def test_conditional_requests(client: TestClient, path: str, accept: str | None)
     older = "Mon, 01 Jan 2001 00:00:00 GMT"
     assert client.get(path, headers={**headers, "If-Modified-Since": older}).status_code == 200
     # If-None-Match wins over If-Modified-Since (RFC 9110)
-    both = client.get(path, headers={**headers, "If-None-Match": '"x"', "If-Modified-Since": modified})
+    both = client.get(
+        path, headers={**headers, "If-None-Match": '"x"', "If-Modified-Since": modified}
+    )
     assert both.status_code == 200
     assert client.get(path, headers={**headers, "If-Modified-Since": "garbage"}).status_code == 200
 
@@ -119,8 +205,12 @@ def test_conditional_requests(client: TestClient, path: str, accept: str | None)
 def test_etag_differs_by_format_and_language(client: TestClient) -> None:
     tags = {
         client.get(KALMAR, headers=h).headers["etag"]
-        for h in ({"Accept": "text/turtle"}, {"Accept": "application/ld+json"},
-                  {"Accept-Language": "sv"}, {"Accept-Language": "en"})
+        for h in (
+            {"Accept": "text/turtle"},
+            {"Accept": "application/ld+json"},
+            {"Accept-Language": "sv"},
+            {"Accept-Language": "en"},
+        )
     }
     assert len(tags) == 4
 

@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.conftest import BASE
 
 from kgraph.charts import Node, bar_chart, network
 from kgraph.search import match_rank, normalise
-from tests.conftest import BASE
 
 
 @pytest.mark.parametrize(
@@ -32,9 +32,9 @@ def test_search_finds_case_and_diacritic_insensitively(
 
 
 def test_search_ranking_exact_prefix_word_substring(client: TestClient) -> None:
-    results = client.get("/search", params={"q": "kalmar"}, headers={"Accept": "application/json"}).json()[
-        "results"
-    ]
+    results = client.get(
+        "/search", params={"q": "kalmar"}, headers={"Accept": "application/json"}
+    ).json()["results"]
     ranks = [r["match"] for r in results]
     order = ["exact", "prefix", "word", "substring"]
     assert ranks == sorted(ranks, key=order.index)
@@ -48,7 +48,7 @@ def test_search_html_and_json_agree(client: TestClient) -> None:
     html = client.get("/search?q=hedersrelaterat").text
     assert data["count"] > 3
     for hit in data["results"]:
-        assert f'href="/{hit["iri"][len(BASE):]}"' in html
+        assert f'href="/{hit["iri"][len(BASE) :]}"' in html
 
 
 def test_search_errors_and_empty(client: TestClient) -> None:

@@ -141,8 +141,10 @@ def network(
 
     Edge width grows with the weight; each edge has a ``<title>`` with its weight.
     """
+    if len(others) <= 2:
+        height = min(height, 220)
     cx, cy = width / 2, height / 2 - 10
-    radius = min(width, height) / 2 - 80
+    radius = max(min(width, height) / 2 - 80, 150 if len(others) <= 2 else 0)
     top = max((w for _, w in others), default=1) or 1
     tid = f"{_esc(chart_id)}-title"
     edges, nodes = [], []

@@ -101,8 +101,7 @@ def description_query(iri: str, base_iri: str) -> str:
     ontology = ""
     if iri == base_iri + "def/":
         ontology = (
-            f"UNION {{ ?x ?xp ?xo . "
-            f'FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{base_iri}def/")) }}'
+            f'UNION {{ ?x ?xp ?xo . FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{base_iri}def/")) }}'
         )
     return f"""CONSTRUCT {{ <{iri}> ?p ?o . ?x ?xp ?xo . ?o ?bp ?bo . ?o ?lp ?l }}
 WHERE {{
@@ -303,6 +302,11 @@ def _value(term: Term, labels: Labels) -> Value:
     return Value(term.value, term.lang, datatype=dt)
 
 
+def capitalise(text: str) -> str:
+    """First letter upper case (ontology labels are lower case, as in running text)."""
+    return text[:1].upper() + text[1:]
+
+
 def _sort_rows(rows: dict[str, list[Value]], labels: Labels) -> list[Row]:
     def key(p: str) -> tuple[int, str]:
         return (_ORDER.index(p) if p in _ORDER else len(_ORDER), labels.text(p)[0].lower())
@@ -310,7 +314,7 @@ def _sort_rows(rows: dict[str, list[Value]], labels: Labels) -> list[Row]:
     out = []
     for p in sorted(rows, key=key):
         values = sorted(rows[p], key=lambda v: (v.lang != labels.lang, v.text.lower()))
-        out.append(Row(p, labels.text(p)[0], href_for(p, labels.base_iri), values))
+        out.append(Row(p, capitalise(labels.text(p)[0]), href_for(p, labels.base_iri), values))
     return out
 
 
@@ -523,10 +527,7 @@ def overview(store: GraphStore, *, base_iri: str, lang: str) -> Overview:
         key=lambda x: (-x[1], x[0].label.lower()),
     )
     counties = sorted(
-        (
-            (item(r["c"].value), int(r["pubs"].value), int(r["links"].value))
-            for r in county_rows
-        ),
+        ((item(r["c"].value), int(r["pubs"].value), int(r["links"].value)) for r in county_rows),
         key=lambda x: x[0].label.lower(),
     )
     info = store.info()

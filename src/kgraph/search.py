@@ -154,6 +154,8 @@ class Searcher:
             label, llang = index.label(e.iri, lang)
             types = tuple(index.label(t, lang)[0] for t in index.types.get(e.iri, ()))
             hits.append(
-                Hit(e.iri, href_for(e.iri, base_iri), label, llang, types, MATCH_NAMES[rank], e.text)
+                Hit(
+                    e.iri, href_for(e.iri, base_iri), label, llang, types, MATCH_NAMES[rank], e.text
+                )
             )
         return hits

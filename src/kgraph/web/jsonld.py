@@ -87,7 +87,7 @@ def schema_org(view: ResourceView, base_iri: str) -> dict[str, Any]:
         values = [_ref(v, base_iri) for v in row.values if v.iri or not v.nested]
         if values:
             existing = doc.get(prop)
-            merged = ([existing] if existing and not isinstance(existing, list) else existing or [])
+            merged = [existing] if existing and not isinstance(existing, list) else existing or []
             merged = [*merged, *values]
             doc[prop] = merged[0] if len(merged) == 1 else merged
     if view.sources:

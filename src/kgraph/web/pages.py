@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import hashlib
-import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -437,7 +436,8 @@ def _resource_context(
         own = [ty for ty in view.types if ty.iri and ty.iri.startswith(ns)]
         first = own[0] if own else (view.types[0] if view.types else None)
         if first is not None:
-            crumbs.append((first.text, first.href if first.iri and first.iri.startswith(base) else None))
+            link = first.href if first.iri and first.iri.startswith(base) else None
+            crumbs.append((describe.capitalise(first.text), link))
     crumbs.append((view.label, None))
 
     ctx = _context(
@@ -468,17 +468,20 @@ def _charts(
     me = charts.Node(view.label)
     by_year = describe.publications_by_year(store, view.iri)
     if by_year:
-        svg = charts.bar_chart(by_year, title=f"{t['pubs_by_year']}: {view.label}", chart_id="chart-years")
+        svg = charts.bar_chart(
+            by_year, title=f"{t['pubs_by_year']}: {view.label}", chart_id="chart-years"
+        )
         out.append((t["pubs_by_year"], Markup(svg)))  # noqa: S704 - charts escapes its text
     co = describe.coauthors(store, view.iri)
     if co:
         labels = describe.Labels(lang, base)
         labels.load(store, [i for i, _ in co])
-        others = [
-            (charts.Node(labels.text(i)[0], describe.href_for(i, base)), n) for i, n in co
-        ]
+        others = [(charts.Node(labels.text(i)[0], describe.href_for(i, base)), n) for i, n in co]
         svg = charts.network(
-            me, others, title=f"{t['coauthors']}: {view.label}", chart_id="chart-coauthors",
+            me,
+            others,
+            title=f"{t['coauthors']}: {view.label}",
+            chart_id="chart-coauthors",
             edge_unit=t["shared"],
         )
         out.append((t["coauthors"], Markup(svg)))  # noqa: S704
@@ -486,9 +489,11 @@ def _charts(
     if len(creators) >= 2:
         others = [(charts.Node(v.text, v.href), 1) for v in creators]
         svg = charts.network(
-            me, others, title=f"{t['coauthoring_boards']}: {view.label}",
-            chart_id="chart-creators", show_weights=False,
+            me,
+            others,
+            title=f"{t['coauthoring_boards']}: {view.label}",
+            chart_id="chart-creators",
+            show_weights=False,
         )
         out.append((t["coauthoring_boards"], Markup(svg)))  # noqa: S704
     return out
-
