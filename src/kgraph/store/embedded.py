@@ -157,7 +157,7 @@ class EmbeddedStore(GraphStore):
                     self._store = ox.Store.read_only(str(path))
                     meta = path.with_suffix(".json")
                     self._meta = json.loads(meta.read_text()) if meta.exists() else {}
-                except (OSError, ValueError) as exc:
+                except (OSError, ValueError, RuntimeError) as exc:  # RocksDB: RuntimeError
                     raise StoreUnavailable(
                         f"store {self.root}: version {version} cannot be opened "
                         f"(corrupt or incomplete?): {exc}"
@@ -223,7 +223,7 @@ class EmbeddedStore(GraphStore):
             yield
 
     def _new_version_dir(self) -> tuple[str, Path]:
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")  # sorts by time
         version = f"{stamp}-{uuid.uuid4().hex[:8]}"
         versions = self.root / "versions"
         versions.mkdir(parents=True, exist_ok=True)
