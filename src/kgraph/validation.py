@@ -98,7 +98,8 @@ class ValidationReport:
                 where += f":{results[0].line}"
             lines.append(f"{where}  {focus}")
             for r in results:
-                parts = [f"{r.severity:<9}", r.shape or "-", r.path or "-", r.value or "-", r.message]
+                shape = "ks:" + r.shape.split("/def/shapes/", 1)[1] if r.shape and "/def/shapes/" in r.shape else r.shape
+                parts = [f"{r.severity:<9}", shape or "-", r.path or "-", r.value or "-", r.message]
                 lines.append("  " + "  ".join(parts))
         lines.append(f"{len(self.violations())} violations, {len(self.warnings())} warnings "
                      f"in {len(groups)} resources ({len(self.files)} files, {self.triples} triples, "
@@ -162,10 +163,10 @@ def _syntax_error(path: Path, text: str, fmt: str, err: Exception) -> RdfSyntaxE
     return RdfSyntaxError(str(path), None, None, str(err))
 
 
-def _parse_one(path: Path, base_iri: str) -> tuple[str, Dataset]:
+def _parse_one(path: Path, base_iri: str) -> tuple[str, Graph]:
     fmt = _format(path) or "turtle"
     text = _read(path)
-    part = Dataset()
+    part = Dataset() if fmt in ("nquads", "trig", "json-ld") else Graph()
     try:
         part.parse(data=text, format=fmt, publicID=base_iri)
     except (SyntaxError, ParserError, ValueError, xml.sax.SAXException) as e:
@@ -224,8 +225,11 @@ def _load(files: Sequence[Path], base_iri: str) -> tuple[Graph, dict[str, Locati
     where: dict[str, Location] = {}
     for path in files:
         text, part = _parse_one(path, base_iri)
-        for s, p, o, _ in part.quads((None, None, None, None)):
-            graph.add((s, p, o))
+        if isinstance(part, Dataset):
+            for s, p, o, _ in part.quads((None, None, None, None)):
+                graph.add((s, p, o))
+        else:
+            graph += part
         if _format(path) in _LINE_FORMATS:
             for iri, line in _subject_lines(text, base_iri):
                 where.setdefault(iri, (str(path), line))
@@ -260,11 +264,20 @@ def _locate(node: Node, graph: Graph, where: dict[str, Location], seen: frozense
     return None, None
 
 
-def _message(results: Graph, result: Node) -> str:
-    messages = sorted(results.objects(result, SH.resultMessage), key=str)
+def _message(results: Graph, result: Node, shapes: Graph) -> str:
+    """The English message of a result, else any. pyshacl drops the language tag
+    of a SPARQL constraint's message when it fills in ``{?var}``: tell the English
+    one by matching it against the English templates of the source constraint."""
+    messages = sorted((m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)), key=str)
     for m in messages:
-        if isinstance(m, Literal) and m.language == "en":
+        if m.language == "en":
             return str(m)
+    for template in shapes.objects(results.value(result, SH.sourceConstraint), SH.message):
+        if isinstance(template, Literal) and template.language == "en":
+            pattern = ".*".join(map(re.escape, re.split(r"\{[?$]\w+\}", str(template))))
+            for m in messages:
+                if re.fullmatch(pattern, str(m), re.S):
+                    return str(m)
     return str(messages[0]) if messages else ""
 
 
@@ -309,10 +322,12 @@ def validate(paths: Sequence[Path], *, base_iri: str, shapes: Sequence[Path],
             constraint=names.normalizeUri(str(results_graph.value(result, SH.sourceConstraintComponent))),
             path=path.n3(names) if isinstance(path, URIRef) else (str(path) if path is not None else None),
             value=value.n3() if value is not None else None,
-            message=_message(results_graph, result),
+            message=_message(results_graph, result, shapes_graph),
             severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
             file=file, line=line))
-    found.sort(key=lambda v: (v.file or "\uffff", v.line or 0, v.focus, v.severity, v.shape or "", v.path or ""))
+    order = {str(f): i for i, f in enumerate(files)}  # files in the order given, then lines
+    found.sort(key=lambda v: (order.get(v.file or "", len(order)), v.line or 0, v.focus, v.severity,
+                              v.shape or "", v.path or "", v.value or ""))
     return ValidationReport(
         conforms=not any(v.severity == "Violation" for v in found), results=tuple(found),
         files=tuple(str(f) for f in files), triples=len(data), seconds=time.perf_counter() - start)
