@@ -44,7 +44,7 @@ def check(path: Path, ontology: tuple[Path, ...] = ()) -> ValidationReport:
 
 def test_fixture_counts() -> None:
     # So that a renamed folder or a bad glob cannot silently shrink the suite.
-    assert (len(VALID), len(INVALID), len(SYNTAX)) == (3, 50, 1)
+    assert (len(VALID), len(INVALID), len(SYNTAX)) == (3, 54, 1)
 
 
 @pytest.mark.parametrize("ontology", ONTOLOGIES)
@@ -99,7 +99,11 @@ def test_every_shape_has_an_iri_a_name_and_messages_in_swedish_and_english() -> 
     assert len(nodes) > 60
     for node in nodes:
         assert isinstance(node, URIRef) and str(node).startswith(BASE + "def/shapes/"), node
-    for node in set(shapes.subjects(RDF.type, SH.PropertyShape)) | set(shapes.objects(None, SH.sparql)):
+    targeted = set(shapes.subjects(SH.targetClass, None)) | set(shapes.subjects(SH.targetSubjectsOf, None))
+    reported = {p for n in targeted for p in shapes.objects(n, SH.property)} | (targeted - set(
+        shapes.subjects(RDF.type, SH.NodeShape))) | set(shapes.objects(None, SH.sparql))
+    assert len(reported) > 60
+    for node in reported:  # the shapes whose results reach a report (not the helpers inside sh:or)
         if (node, SH.sparql, None) in shapes:
             continue  # the message sits on the SPARQL constraint itself
         languages = {m.language for m in shapes.objects(node, SH.message) if isinstance(m, Literal)}
@@ -170,3 +174,11 @@ def test_relative_iris_follow_the_base() -> None:
     graph: Graph = parse_files([FIXTURES / "valid" / "places-and-boards.ttl"], "https://data.example.se/")
     assert (URIRef("https://data.example.se/id/county/kalmar"), RDF.type,
             URIRef("https://data.example.se/def/County")) in graph
+
+
+def test_focus_is_located_where_it_is_typed_not_where_it_is_first_a_subject(tmp_path: Path) -> None:
+    source = (FIXTURES / "invalid" / "county-pattern-notation.ttl").read_text(encoding="utf-8")
+    (tmp_path / "a-extra.ttl").write_text('<id/county/kalmar> <http://www.w3.org/2000/01/rdf-schema#comment> "x" .\n')
+    (tmp_path / "b-places.ttl").write_text(source)
+    (result,) = check(tmp_path).results
+    assert (result.file, result.line) == (str(tmp_path / "b-places.ttl"), 12)

@@ -25,7 +25,7 @@ from urllib.parse import urljoin
 import pyshacl
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
-from rdflib.namespace import SH, NamespaceManager
+from rdflib.namespace import RDF, SH, NamespaceManager
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
@@ -223,6 +223,7 @@ def _subject_lines(text: str, base_iri: str) -> Iterator[tuple[str, int]]:
 def _load(files: Sequence[Path], base_iri: str) -> tuple[Graph, dict[str, Location]]:
     graph = Graph()
     where: dict[str, Location] = {}
+    typed: set[str] = set()  # prefer the first file that gives a resource its type
     for path in files:
         text, part = _parse_one(path, base_iri)
         if isinstance(part, Dataset):
@@ -230,12 +231,18 @@ def _load(files: Sequence[Path], base_iri: str) -> tuple[Graph, dict[str, Locati
                 graph.add((s, p, o))
         else:
             graph += part
+        here: dict[str, Location] = {}
         if _format(path) in _LINE_FORMATS:
             for iri, line in _subject_lines(text, base_iri):
-                where.setdefault(iri, (str(path), line))
+                here.setdefault(iri, (str(path), line))
         for s in part.subjects(unique=True):
             if isinstance(s, URIRef):
-                where.setdefault(str(s), (str(path), None))
+                here.setdefault(str(s), (str(path), None))
+        types_here = {str(s) for s in part.subjects(RDF.type, None)}
+        for iri, location in here.items():
+            if iri not in where or (iri in types_here and iri not in typed):
+                where[iri] = location
+        typed |= types_here
     return graph, where
 
 
