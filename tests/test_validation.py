@@ -28,14 +28,21 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 BASE = "http://example.org/"
 SHAPES = [ROOT / "shapes"]
-ONTOLOGY = [ROOT / "ontology"] if (ROOT / "ontology").is_dir() and collect_rdf_files([ROOT / "ontology"]) else []
+ONTOLOGY = (
+    [ROOT / "ontology"]
+    if (ROOT / "ontology").is_dir() and collect_rdf_files([ROOT / "ontology"])
+    else []
+)
 VALID = sorted((FIXTURES / "valid").glob("*.ttl"))
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
 SYNTAX = sorted((FIXTURES / "syntax").glob("*.ttl"))
-EXPECT = re.compile(r"^# expect(?P<warning>-warning)?: \[(?P<constraint>\S+)\] (?P<message>.+) @ (?P<line>\d+)$")
+EXPECT = re.compile(
+    r"^# expect(?P<warning>-warning)?: \[(?P<constraint>\S+)\] (?P<message>.+) @ (?P<line>\d+)$"
+)
 # None: without the ontology; the ontology folder too once the data branch has landed it.
 ONTOLOGIES = [pytest.param((), id="no-ontology")] + (
-    [pytest.param(tuple(ONTOLOGY), id="ontology")] if ONTOLOGY else [])
+    [pytest.param(tuple(ONTOLOGY), id="ontology")] if ONTOLOGY else []
+)
 
 
 def check(path: Path, ontology: tuple[Path, ...] = ()) -> ValidationReport:
@@ -69,10 +76,17 @@ def test_invalid_fixture_fails_where_expected(path: Path, ontology: tuple[Path, 
     expected = expectations(path)
     for e in expected:
         severity = "Warning" if e["warning"] else "Violation"
-        hits = [r for r in report.results
-                if r.severity == severity and r.constraint == e["constraint"] and e["message"] in r.message]
+        hits = [
+            r
+            for r in report.results
+            if r.severity == severity
+            and r.constraint == e["constraint"]
+            and e["message"] in r.message
+        ]
         assert hits, f"no {severity} {e['constraint']} {e['message']!r} in\n{report.render()}"
-        assert [(r.file, r.line) for r in hits] == [(str(path), int(e["line"]))] * len(hits), report.render()
+        assert [(r.file, r.line) for r in hits] == [(str(path), int(e["line"]))] * len(hits), (
+            report.render()
+        )
     assert len(report.violations()) == sum(not e["warning"] for e in expected), report.render()
     assert len(report.warnings()) == sum(bool(e["warning"]) for e in expected), report.render()
     assert report.conforms == all(e["warning"] for e in expected)
@@ -80,13 +94,28 @@ def test_invalid_fixture_fails_where_expected(path: Path, ontology: tuple[Path, 
 
 def test_fixtures_cover_every_constraint_kind_the_shapes_use() -> None:
     shapes = parse_files(collect_rdf_files(SHAPES), BASE)
-    parameters = {"minCount": "MinCount", "maxCount": "MaxCount", "datatype": "Datatype",
-                  "languageIn": "LanguageIn", "uniqueLang": "UniqueLang", "class": "Class",
-                  "pattern": "Pattern", "in": "In", "closed": "Closed", "sparql": "SPARQL",
-                  "minInclusive": "MinInclusive", "nodeKind": "NodeKind", "hasValue": "HasValue",
-                  "qualifiedMinCount": "QualifiedMinCount", "or": "Or"}
-    used = {f"sh:{name}ConstraintComponent" for param, name in parameters.items()
-            if any(shapes.subject_objects(SH[param]))}
+    parameters = {
+        "minCount": "MinCount",
+        "maxCount": "MaxCount",
+        "datatype": "Datatype",
+        "languageIn": "LanguageIn",
+        "uniqueLang": "UniqueLang",
+        "class": "Class",
+        "pattern": "Pattern",
+        "in": "In",
+        "closed": "Closed",
+        "sparql": "SPARQL",
+        "minInclusive": "MinInclusive",
+        "nodeKind": "NodeKind",
+        "hasValue": "HasValue",
+        "qualifiedMinCount": "QualifiedMinCount",
+        "or": "Or",
+    }
+    used = {
+        f"sh:{name}ConstraintComponent"
+        for param, name in parameters.items()
+        if any(shapes.subject_objects(SH[param]))
+    }
     covered = {e["constraint"] for path in INVALID for e in expectations(path)}
     assert used <= covered, used - covered
     assert len(used) == len(parameters)
@@ -94,14 +123,21 @@ def test_fixtures_cover_every_constraint_kind_the_shapes_use() -> None:
 
 def test_every_shape_has_an_iri_a_name_and_messages_in_swedish_and_english() -> None:
     shapes = parse_files(collect_rdf_files(SHAPES), BASE)
-    nodes = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
+    nodes = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(
+        shapes.subjects(RDF.type, SH.PropertyShape)
+    )
     nodes |= set(shapes.subjects(SH.path, None)) | set(shapes.objects(None, SH.property))
     assert len(nodes) > 60
     for node in nodes:
         assert isinstance(node, URIRef) and str(node).startswith(BASE + "def/shapes/"), node
-    targeted = set(shapes.subjects(SH.targetClass, None)) | set(shapes.subjects(SH.targetSubjectsOf, None))
-    reported = {p for n in targeted for p in shapes.objects(n, SH.property)} | (targeted - set(
-        shapes.subjects(RDF.type, SH.NodeShape))) | set(shapes.objects(None, SH.sparql))
+    targeted = set(shapes.subjects(SH.targetClass, None)) | set(
+        shapes.subjects(SH.targetSubjectsOf, None)
+    )
+    reported = (
+        {p for n in targeted for p in shapes.objects(n, SH.property)}
+        | (targeted - set(shapes.subjects(RDF.type, SH.NodeShape)))
+        | set(shapes.objects(None, SH.sparql))
+    )
     assert len(reported) > 60
     for node in reported:  # the shapes whose results reach a report (not the helpers inside sh:or)
         if (node, SH.sparql, None) in shapes:
@@ -117,7 +153,10 @@ def test_syntax_error_names_file_line_and_column(path: Path) -> None:
     with pytest.raises(RdfSyntaxError) as caught:
         check(path)
     assert (caught.value.file, caught.value.line, caught.value.column) == (
-        str(path), int(match[1]), int(match[2]))
+        str(path),
+        int(match[1]),
+        int(match[2]),
+    )
     assert str(caught.value).startswith(f"{path}:{match[1]}:{match[2]}: ")
 
 
@@ -139,25 +178,42 @@ def test_gzip_is_read_transparently(tmp_path: Path) -> None:
 
 def test_json_ld_has_a_file_but_no_line(tmp_path: Path) -> None:
     doc = tmp_path / "county.jsonld"
-    doc.write_text(json.dumps({
-        "@id": "id/county/kalmar", "@type": [BASE + "def/County", "https://schema.org/AdministrativeArea"],
-        "http://www.w3.org/2000/01/rdf-schema#label": {"@value": "Kalmar län", "@language": "sv"},
-        "http://www.w3.org/2004/02/skos/core#notation": "8"}))
+    doc.write_text(
+        json.dumps(
+            {
+                "@id": "id/county/kalmar",
+                "@type": [BASE + "def/County", "https://schema.org/AdministrativeArea"],
+                "http://www.w3.org/2000/01/rdf-schema#label": {
+                    "@value": "Kalmar län",
+                    "@language": "sv",
+                },
+                "http://www.w3.org/2004/02/skos/core#notation": "8",
+            }
+        )
+    )
     (result,) = check(doc).results
     assert (result.focus, result.file, result.line) == (BASE + "id/county/kalmar", str(doc), None)
 
 
 def test_render_groups_results_by_resource() -> None:
     folder = FIXTURES / "invalid"
-    report = validate([folder / "grant-pattern-currency.ttl", folder / "concept-qualified-english.ttl"],
-                      base_iri=BASE, shapes=SHAPES)
+    report = validate(
+        [folder / "grant-pattern-currency.ttl", folder / "concept-qualified-english.ttl"],
+        base_iri=BASE,
+        shapes=SHAPES,
+    )
     text = report.render().splitlines()
     headers = [line for line in text if not line.startswith("  ")][:-1]
     assert len(headers) == 2  # a blank-node amount (at the line of its grant) and a topic
     assert headers[0].startswith(f"{folder / 'grant-pattern-currency.ttl'}:25  _:")
-    assert headers[1] == f"{folder / 'concept-qualified-english.ttl'}:17  {BASE}id/topic/hedersrelaterat-vald"
+    assert (
+        headers[1]
+        == f"{folder / 'concept-qualified-english.ttl'}:17  {BASE}id/topic/hedersrelaterat-vald"
+    )
     assert sum(line.startswith("  ") for line in text) == len(report.results) == 3
-    assert re.fullmatch(r"2 violations, 1 warnings in 2 resources \(2 files, \d+ triples, [\d.]+ s\)", text[-1])
+    assert re.fullmatch(
+        r"2 violations, 1 warnings in 2 resources \(2 files, \d+ triples, [\d.]+ s\)", text[-1]
+    )
     assert "ks:MonetaryAmount-sek" in report.render()
 
 
@@ -165,20 +221,31 @@ def test_collect_rdf_files(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     for name in ("b/z.ttl", "b/a.nt.gz", "a.jsonld", "notes.md"):
         (tmp_path / name).write_text("")
-    assert collect_rdf_files([tmp_path]) == [tmp_path / "a.jsonld", tmp_path / "b/a.nt.gz", tmp_path / "b/z.ttl"]
+    assert collect_rdf_files([tmp_path]) == [
+        tmp_path / "a.jsonld",
+        tmp_path / "b/a.nt.gz",
+        tmp_path / "b/z.ttl",
+    ]
     with pytest.raises(InputError, match="nowhere"):
         collect_rdf_files([tmp_path / "nowhere"])
 
 
 def test_relative_iris_follow_the_base() -> None:
-    graph: Graph = parse_files([FIXTURES / "valid" / "places-and-boards.ttl"], "https://data.example.se/")
-    assert (URIRef("https://data.example.se/id/county/kalmar"), RDF.type,
-            URIRef("https://data.example.se/def/County")) in graph
+    graph: Graph = parse_files(
+        [FIXTURES / "valid" / "places-and-boards.ttl"], "https://data.example.se/"
+    )
+    assert (
+        URIRef("https://data.example.se/id/county/kalmar"),
+        RDF.type,
+        URIRef("https://data.example.se/def/County"),
+    ) in graph
 
 
 def test_focus_is_located_where_it_is_typed_not_where_it_is_first_a_subject(tmp_path: Path) -> None:
     source = (FIXTURES / "invalid" / "county-pattern-notation.ttl").read_text(encoding="utf-8")
-    (tmp_path / "a-extra.ttl").write_text('<id/county/kalmar> <http://www.w3.org/2000/01/rdf-schema#comment> "x" .\n')
+    (tmp_path / "a-extra.ttl").write_text(
+        '<id/county/kalmar> <http://www.w3.org/2000/01/rdf-schema#comment> "x" .\n'
+    )
     (tmp_path / "b-places.ttl").write_text(source)
     (result,) = check(tmp_path).results
     assert (result.file, result.line) == (str(tmp_path / "b-places.ttl"), 12)
