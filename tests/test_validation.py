@@ -249,3 +249,20 @@ def test_focus_is_located_where_it_is_typed_not_where_it_is_first_a_subject(tmp_
     (tmp_path / "b-places.ttl").write_text(source)
     (result,) = check(tmp_path).results
     assert (result.file, result.line) == (str(tmp_path / "b-places.ttl"), 12)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "column"),
+    [
+        ("bad.jsonld", '{"@id": "id/x",\n  "http://a/p": }\n', 2, 17),
+        ("bad.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="x">\n<oops>\n</rdf:RDF>\n', 4, 3),
+    ],
+)
+def test_json_ld_and_rdf_xml_syntax_errors_have_a_position(
+    tmp_path: Path, name: str, text: str, line: int, column: int
+) -> None:
+    bad = tmp_path / name
+    bad.write_text(text)
+    with pytest.raises(RdfSyntaxError) as caught:
+        parse_files([bad], BASE)
+    assert (caught.value.file, caught.value.line, caught.value.column) == (str(bad), line, column)

@@ -34,31 +34,19 @@ from kgraph.errors import InputError, RdfSyntaxError
 
 __all__ = ["ValidationReport", "Violation", "collect_rdf_files", "parse_files", "validate"]
 
-FORMATS = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
+# fmt: off
+FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld",
+           ".rdf": "xml", ".owl": "xml", ".xml": "xml"}
 _LINE_FORMATS = {"turtle", "nt", "nquads", "trig"}  # formats whose subjects have a line
 PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "dct": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#", "sh": "http://www.w3.org/ns/shacl#",
+    "dct": "http://purl.org/dc/terms/", "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/", "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#", "foaf": "http://xmlns.com/foaf/0.1/",
+    "void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
 }
+# fmt: on
 _NAME = r"[^\s.;,\[\](){}<>\"'#]+"
 _TOKEN = re.compile(
     rf'''
