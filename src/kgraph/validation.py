@@ -344,11 +344,8 @@ def validate(
         allow_warnings=True,
     )
     names = NamespaceManager(Graph(), bind_namespaces="none")
-    for prefix, namespace in {
-        **PREFIXES,
-        "kg": base_iri + "def/",
-        "ks": base_iri + "def/shapes/",
-    }.items():
+    own = {"kg": base_iri + "def/", "ks": base_iri + "def/shapes/"}
+    for prefix, namespace in {**PREFIXES, **own}.items():
         names.bind(prefix, namespace, override=True, replace=True)
     found: list[Violation] = []
     for result in results_graph.objects(None, SH.result):
@@ -365,9 +362,7 @@ def validate(
                 constraint=names.normalizeUri(
                     str(results_graph.value(result, SH.sourceConstraintComponent))
                 ),
-                path=path.n3(names)
-                if isinstance(path, URIRef)
-                else (str(path) if path is not None else None),
+                path=path.n3(names) if path is not None else None,
                 value=value.n3() if value is not None else None,
                 message=_message(results_graph, result, shapes_graph),
                 severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
@@ -376,17 +371,7 @@ def validate(
             )
         )
     order = {str(f): i for i, f in enumerate(files)}  # files in the order given, then lines
-    found.sort(
-        key=lambda v: (
-            order.get(v.file or "", len(order)),
-            v.line or 0,
-            v.focus,
-            v.severity,
-            v.shape or "",
-            v.path or "",
-            v.value or "",
-        )
-    )
+    found.sort(key=lambda v: (order.get(v.file or "", len(order)), v.line or 0, v.focus, repr(v)))
     return ValidationReport(
         conforms=not any(v.severity == "Violation" for v in found),
         results=tuple(found),
