@@ -210,6 +210,7 @@ def _write_consistent(store: GraphStore, settings: Settings, parent: Path) -> tu
     parent.mkdir(parents=True, exist_ok=True)
     for _ in range(ATTEMPTS):
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=parent))
+        tmp.chmod(0o755)  # mkdtemp makes it private; dumps are public
         try:
             manifest = _write_set(store, settings, tmp)
         except BaseException:
