@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from rdflib import RDF, BNode, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
+from conftest import ROOT, make_settings
 from kgraph.catalog import build_catalog
 from kgraph.catalog_check import check_record
 from kgraph.cli import cli
@@ -25,8 +26,6 @@ from kgraph.dumps import DumpCache, write_dumps
 from kgraph.settings import Settings
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
-
-from conftest import ROOT, make_settings
 
 SHARED = ROOT.parent / "shared"
 needs_shapes = pytest.mark.skipif(
@@ -237,7 +236,9 @@ def test_temporal_and_spatial_coverage_from_the_data(pub: tuple[Settings, TestCl
     assert str(graph.value(period, DCAT.endDate)) == f"{max(years)}-12-31"
     places = {str(p) for p in graph.objects(dataset, DCTERMS.spatial)}
     assert "http://publications.europa.eu/resource/authority/country/SWE" in places
-    n_counties = count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?c a <http://127.0.0.1:8000/def/County> }")
+    n_counties = count(
+        store, "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?c a <http://127.0.0.1:8000/def/County> }"
+    )
     assert len([p for p in places if "/nuts/code/SE" in p]) == n_counties == 21
     assert "http://data.europa.eu/nuts/code/SE213" in places  # Kalmar län
 
@@ -248,7 +249,7 @@ def test_temporal_and_spatial_coverage_from_the_data(pub: tuple[Settings, TestCl
 def test_dumps_parse_to_the_store_count_and_match_the_record(
     pub: tuple[Settings, TestClient],
 ) -> None:
-    settings, client = pub
+    _, client = pub
     store: EmbeddedStore = client.app.state.store  # type: ignore[attr-defined]
     triples = count(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
     index = client.get("/dumps/", headers={"Accept": "application/json"}).json()
@@ -291,7 +292,8 @@ def test_dump_set_with_named_graphs(tmp_path: Path, small_store: EmbeddedStore) 
     manifest = write_dumps(small_store, settings, out)
     names = {f.name for f in manifest.files}
     assert "kvinnofrid.nq.gz" in names
-    quads = list(ox.parse(gzip.open(out / "kvinnofrid.nq.gz"), format=ox.RdfFormat.N_QUADS))
+    with gzip.open(out / "kvinnofrid.nq.gz") as fh:
+        quads = list(ox.parse(fh, format=ox.RdfFormat.N_QUADS))
     in_graphs = count(small_store, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
     in_default = count(small_store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
     assert in_graphs > 0
@@ -371,7 +373,10 @@ def test_dumps_regenerate_after_the_store_is_replaced(tmp_path: Path) -> None:
     with TestClient(create_app(settings, store)) as client:
         first = client.get("/dumps/?format=json").json()
         body1 = client.get("/dumps/kvinnofrid.nt.gz").content
-        data.write_text(data.read_text() + '<id/y> <def/year> "2009"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n')
+        data.write_text(
+            data.read_text()
+            + '<id/y> <def/year> "2009"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n'
+        )
         store.replace([data], base_iri=settings.base_iri)
         second = client.get("/dumps/?format=json").json()
         assert second["version"] == store.info().version != first["version"]

@@ -134,17 +134,27 @@ def build_catalog(
     g.add((licence, RDF.type, DCTERMS.LicenseDocument))
     g.add((licence, DCTERMS.type, URIRef(settings.license_type)))
     g.add((URIRef(settings.license_type), RDF.type, SKOS.Concept))
-    g.add((URIRef(settings.license_type), SKOS.prefLabel, Literal(
-        settings.license_type.rsplit("/", 1)[-1], lang="en")))
-    for lang in (swedish, english):
-        g.add((lang, RDF.type, DCTERMS.LinguisticSystem))
+    g.add(
+        (
+            URIRef(settings.license_type),
+            SKOS.prefLabel,
+            Literal(settings.license_type.rsplit("/", 1)[-1], lang="en"),
+        )
+    )
+    for language in (swedish, english):
+        g.add((language, RDF.type, DCTERMS.LinguisticSystem))
     g.add((homepage, RDF.type, FOAF.Document))
     g.add((publisher, RDF.type, FOAF.Agent))
     g.add((publisher, FOAF.name, Literal(settings.publisher_name)))
     g.add((publisher, DCTERMS.type, URIRef(settings.publisher_type)))
     g.add((URIRef(settings.publisher_type), RDF.type, SKOS.Concept))
-    g.add((URIRef(settings.publisher_type), SKOS.prefLabel, Literal(
-        settings.publisher_type.rsplit("/", 1)[-1], lang="en")))
+    g.add(
+        (
+            URIRef(settings.publisher_type),
+            SKOS.prefLabel,
+            Literal(settings.publisher_type.rsplit("/", 1)[-1], lang="en"),
+        )
+    )
     g.add((contact, RDF.type, VCARD.Kind))
     g.add((contact, RDF.type, VCARD.Organization))
     g.add((contact, VCARD.fn, Literal(settings.contact_name)))
@@ -153,8 +163,13 @@ def build_catalog(
     # the catalogue
     g.add((catalog, RDF.type, DCAT.Catalog))
     _texts(g, catalog, DCTERMS.title, settings.catalog_title_sv, settings.catalog_title_en)
-    _texts(g, catalog, DCTERMS.description, settings.catalog_description_sv,
-           settings.catalog_description_en)
+    _texts(
+        g,
+        catalog,
+        DCTERMS.description,
+        settings.catalog_description_sv,
+        settings.catalog_description_en,
+    )
     g.add((catalog, DCTERMS.publisher, publisher))
     g.add((catalog, DCTERMS.license, licence))
     g.add((catalog, DCTERMS.language, swedish))
@@ -172,8 +187,13 @@ def build_catalog(
     # the dataset
     g.add((dataset, RDF.type, DCAT.Dataset))
     _texts(g, dataset, DCTERMS.title, settings.dataset_title_sv, settings.dataset_title_en)
-    _texts(g, dataset, DCTERMS.description, settings.dataset_description_sv,
-           settings.dataset_description_en)
+    _texts(
+        g,
+        dataset,
+        DCTERMS.description,
+        settings.dataset_description_sv,
+        settings.dataset_description_en,
+    )
     g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
     g.add((dataset, DCTERMS.publisher, publisher))
     g.add((dataset, DCAT.contactPoint, contact))
@@ -194,7 +214,8 @@ def build_catalog(
         g.add((theme, SKOS.prefLabel, Literal(code, lang="en")))
         for node in (dataset, service):
             g.add((node, DCAT.theme, theme))
-    for lang, words in (("sv", settings.dataset_keywords_sv), ("en", settings.dataset_keywords_en)):
+    keywords = (("sv", settings.dataset_keywords_sv), ("en", settings.dataset_keywords_en))
+    for lang, words in keywords:
         for word in words:
             for node in (dataset, service):
                 g.add((node, DCAT.keyword, Literal(word, lang=lang)))
@@ -257,8 +278,13 @@ def _distribution(
 ) -> None:
     base = settings.base_iri
     g.add((dist, RDF.type, DCAT.Distribution))
-    label = {"ntriples": "N-Triples", "turtle": "Turtle", "jsonld": "JSON-LD",
-             "rdfxml": "RDF/XML", "nquads": "N-Quads"}.get(dump.format, dump.format)
+    label = {
+        "ntriples": "N-Triples",
+        "turtle": "Turtle",
+        "jsonld": "JSON-LD",
+        "rdfxml": "RDF/XML",
+        "nquads": "N-Quads",
+    }.get(dump.format, dump.format)
     packed = " (gzip)" if dump.compressed else ""
     g.add((dist, DCTERMS.title, Literal(f"Hela datamängden som {label}{packed}", lang="sv")))
     g.add((dist, DCTERMS.title, Literal(f"The whole dataset as {label}{packed}", lang="en")))
@@ -293,11 +319,27 @@ def _distribution(
     g.add((dist, DCATAP.availability, STABLE))
     g.add((STABLE, RDF.type, SKOS.Concept))
     g.add((STABLE, SKOS.prefLabel, Literal("stable", lang="en")))
-    g.add((dist, DCTERMS.description, Literal(
-        f"Alla tripplar i datamängden som {label}{packed}, skrivna från samma version "
-        "som SPARQL-ändpunkten svarar från.", lang="sv")))
-    g.add((dist, DCTERMS.description, Literal(
-        f"Every triple of the dataset as {label}{packed}, written from the same version "
-        "the SPARQL endpoint answers from.", lang="en")))
+    g.add(
+        (
+            dist,
+            DCTERMS.description,
+            Literal(
+                f"Alla tripplar i datamängden som {label}{packed}, skrivna från samma version "
+                "som SPARQL-ändpunkten svarar från.",
+                lang="sv",
+            ),
+        )
+    )
+    g.add(
+        (
+            dist,
+            DCTERMS.description,
+            Literal(
+                f"Every triple of the dataset as {label}{packed}, written from the same version "
+                "the SPARQL endpoint answers from.",
+                lang="en",
+            ),
+        )
+    )
     g.add((dist, DCTERMS.license, licence))
     g.add((dist, DCTERMS.modified, modified))

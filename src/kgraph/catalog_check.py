@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.term import Node
 from rdflib.namespace import SH
+from rdflib.term import Node
 
 from kgraph.errors import ConfigError
 from kgraph.settings import Settings

@@ -276,7 +276,9 @@ def catalog(check: bool, profile: str, fmt: str, settings: Settings) -> None:
     report = check_record(record, settings, profile)
     click.echo(report.render())
     if not report.conforms:
-        raise ValidationFailed(f"{len(report.violations)} violation(s) in the catalogue record", None)
+        raise ValidationFailed(
+            f"{len(report.violations)} violation(s) in the catalogue record", None
+        )
 
 
 def _print_table(result: Any) -> None:

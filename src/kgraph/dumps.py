@@ -36,7 +36,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from kgraph.errors import StoreError, StoreUnavailable
 from kgraph.formats import JSONLD, NQUADS, NTRIPLES, RDFXML, TURTLE, Format
@@ -150,7 +150,7 @@ def _write_one(store: GraphStore, fmt: Format, gz: bool, path: Path) -> None:
         if gz:
             # mtime=0 and no file name: the same data gives the same bytes (and checksum)
             with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
-                store.dump(fmt, zipped)
+                store.dump(fmt, cast(IO[bytes], zipped))
         else:
             out: IO[bytes] = raw
             store.dump(fmt, out)
@@ -231,12 +231,12 @@ def write_dumps(store: GraphStore, settings: Settings, out: Path) -> Manifest:
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not (out / MANIFEST).exists():
         raise StoreError(f"{out}: folder is not empty and holds no dump set; not overwriting")
-    manifest, tmp = _write_consistent(store, settings, out.absolute().parent)
+    _, tmp = _write_consistent(store, settings, out.absolute().parent)
     old = None
     if out.exists():
         old = out.with_name(f".old-{out.name}-{os.getpid()}")
-        os.replace(out, old)
-    os.replace(tmp, out)
+        out.replace(old)
+    tmp.replace(out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     return Manifest.load(out)
@@ -298,7 +298,7 @@ class DumpCache:
                 if final.exists():  # written by someone who did not take the lock
                     shutil.rmtree(tmp, ignore_errors=True)
                 else:
-                    os.replace(tmp, final)
+                    tmp.replace(final)
                 self._prune(keep=manifest.version)
                 found = self._cached(manifest.version)
                 assert found is not None

@@ -68,7 +68,9 @@ class Settings(BaseSettings):
     # the dataset and catalogue record (VoID, DCAT-AP-SE; see docs/publishing.md)
     dataset_id: str = Field("kvinnofrid", pattern=r"^[a-z0-9][a-z0-9-]*$")
     dataset_title_sv: str = "Länsstyrelsernas arbete mot mäns våld mot kvinnor"
-    dataset_title_en: str = "The county administrative boards' work against men's violence against women"
+    dataset_title_en: str = (
+        "The county administrative boards' work against men's violence against women"
+    )
     dataset_description_sv: str = (
         "Länsstyrelsernas uppdrag, publikationer, projekt, bidrag, tillsyner och kartläggningar "
         "i arbetet mot mäns våld mot kvinnor, som länkade data."
@@ -78,10 +80,14 @@ class Settings(BaseSettings):
         "county administrative boards in their work against men's violence against women, "
         "as linked data."
     )
-    dataset_keywords_sv: list[str] = ["mäns våld mot kvinnor", "kvinnofrid", "länsstyrelser",
-                                      "hedersrelaterat våld", "jämställdhet"]
-    dataset_keywords_en: list[str] = ["men's violence against women", "county administrative boards",
-                                      "honour-related violence", "gender equality"]
+    dataset_keywords_sv: list[str] = [
+        "mäns våld mot kvinnor", "kvinnofrid", "länsstyrelser", "hedersrelaterat våld",
+        "jämställdhet",
+    ]  # fmt: skip
+    dataset_keywords_en: list[str] = [
+        "men's violence against women", "county administrative boards",
+        "honour-related violence", "gender equality",
+    ]  # fmt: skip
     # EU data-theme codes (http://publications.europa.eu/resource/authority/data-theme/...)
     dataset_themes: list[str] = ["SOCI", "JUST", "GOVE"]
     catalog_title_sv: str = "Katalog över öppna data från kgraph"

@@ -19,6 +19,7 @@ import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.templating import Jinja2Templates
 from rdflib import Graph, URIRef
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
@@ -84,9 +85,7 @@ class Publishing:
         if cached is None:
             cached = build_catalog(self.settings, store, manifest, profile=profile)
             with self._lock:
-                self._catalog = {
-                    k: v for k, v in self._catalog.items() if k[0] == manifest.version
-                }
+                self._catalog = {k: v for k, v in self._catalog.items() if k[0] == manifest.version}
                 self._catalog[key] = cached
         return manifest, cached
 
@@ -132,9 +131,7 @@ def _negotiate(request: Request, offered: tuple[Format, ...], html: bool) -> For
     return next(f for f in formats if f.media_type == media)
 
 
-def _rdf_response(
-    request: Request, graph: Graph, fmt: Format, headers: dict[str, str]
-) -> Response:
+def _rdf_response(request: Request, graph: Graph, fmt: Format, headers: dict[str, str]) -> Response:
     body = graph.serialize(format=_RDFLIB[fmt.name], encoding="utf-8")
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {**headers, "ETag": etag}
@@ -172,8 +169,12 @@ def well_known_void(
         return templates.TemplateResponse(
             request,
             "void.html",
-            {"stats": stats, "dataset": dataset_iri(settings), "settings": settings,
-             "uri_space": uri_space(settings)},
+            {
+                "stats": stats,
+                "dataset": dataset_iri(settings),
+                "settings": settings,
+                "uri_space": uri_space(settings),
+            },
             headers=headers,
         )
     return _rdf_response(request, graph, fmt, headers)
@@ -186,7 +187,7 @@ def _catalog_response(
     request: Request,
     store: GraphStore,
     settings: Settings,
-    templates: Any,
+    templates: Jinja2Templates,
     publishing: Publishing,
     fmt: Format,
 ) -> Response:
@@ -312,7 +313,9 @@ def dumps_index(
     if request.query_params.get("format") == "json":
         media = "application/json"
     if media is None:
-        raise NotAcceptable("offered: text/html, application/json", ["text/html", "application/json"])
+        raise NotAcceptable(
+            "offered: text/html, application/json", ["text/html", "application/json"]
+        )
     manifest = publishing.dumps.current(store)
     entries = [_dump_entry(settings, manifest, f.name) for f in manifest.files]
     void = _dump_entry(settings, manifest, manifest.void.name)
