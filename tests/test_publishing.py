@@ -18,7 +18,6 @@ from fastapi.testclient import TestClient
 from rdflib import RDF, BNode, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
-from conftest import ROOT, make_settings
 from kgraph.catalog import build_catalog
 from kgraph.catalog_check import check_record
 from kgraph.cli import cli
@@ -26,6 +25,8 @@ from kgraph.dumps import DumpCache, write_dumps
 from kgraph.settings import Settings
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
+
+from .conftest import ROOT, make_settings
 
 SHARED = ROOT.parent / "shared"
 needs_shapes = pytest.mark.skipif(

@@ -140,3 +140,18 @@ def test_dumps_index_html(client: TestClient) -> None:
     assert resp.status_code == 200
     assert "kvinnofrid.nt.gz" in resp.text and "void.ttl" in resp.text
     assert client.get("/dumps", follow_redirects=False).status_code == 308
+
+
+def test_void_and_record_conform_to_the_project_dataset_shapes(
+    void: rdflib.Graph, client: TestClient, repo_settings: Settings
+) -> None:
+    import pyshacl
+
+    shapes_file = repo_settings.shapes_dir / "dataset-shapes.ttl"
+    if not shapes_file.is_file():
+        pytest.skip("shapes/dataset-shapes.ttl not present")
+    shapes = rdflib.Graph().parse(shapes_file, format="turtle", publicID=repo_settings.base_iri)
+    record = rdflib.Graph().parse(data=client.get("/catalog.ttl").content, format="turtle")
+    for graph in (void, record):
+        conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, inference="none")
+        assert conforms, text
