@@ -11,11 +11,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import uvicorn
-from tests.conftest import ROOT
 
 from kgraph.settings import Settings
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
+from tests.conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"

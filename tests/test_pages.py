@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 import rdflib
 from fastapi.testclient import TestClient
-from tests.conftest import BASE, ROOT, make_settings
 
 from kgraph.formats import NTRIPLES
 from kgraph.settings import Settings
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.validation import collect_rdf_files
 from kgraph.web.app import create_app
+from tests.conftest import BASE, ROOT, make_settings
 
 RDF_TYPES = {
     "text/turtle": "turtle",

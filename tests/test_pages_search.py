@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.conftest import BASE
 
 from kgraph.charts import Node, bar_chart, network
 from kgraph.search import match_rank, normalise
+from tests.conftest import BASE
 
 
 @pytest.mark.parametrize(

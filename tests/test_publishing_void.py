@@ -127,12 +127,24 @@ def test_catalog_rdf_and_etag(client: TestClient) -> None:
     assert client.head("/catalog.rdf").status_code == 200
 
 
-def test_minted_iris_redirect_to_the_record(client: TestClient) -> None:
-    resp = client.get("/id/dataset/kvinnofrid", follow_redirects=False)
-    assert resp.status_code == 303
-    assert resp.headers["location"] == "/catalog"
-    assert client.get("/id/distribution/kvinnofrid-ttl", follow_redirects=False).status_code == 303
-    assert client.get("/id/dataset/nothing-here", follow_redirects=False).status_code == 404
+def test_minted_iris_dereference_like_any_resource(client: TestClient) -> None:
+    """IRIs the record mints answer by the one pattern of the linked-data pages."""
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    iri = rdflib.URIRef("http://127.0.0.1:8000/id/dataset/kvinnofrid")
+    resp = client.get("/id/dataset/kvinnofrid", headers={"Accept": "text/turtle"})
+    assert resp.status_code == 200
+    assert resp.headers["content-location"] == "/id/dataset/kvinnofrid.ttl"
+    graph = rdflib.Graph().parse(data=resp.text, format="turtle")
+    assert (iri, rdflib.RDF.type, dcat.Dataset) in graph
+    assert (iri, rdflib.RDF.type, void.Dataset) in graph
+    assert graph.value(iri, void.triples) is not None
+    assert len(list(graph.objects(iri, dcat.distribution))) >= 4
+    page = client.get("/id/dataset/kvinnofrid", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "<h1" in page.text
+    dist = client.get("/id/distribution/kvinnofrid-ttl.nt")
+    assert dist.status_code == 200 and "downloadURL" in dist.text
+    assert client.get("/id/dataset/nothing-here.ttl").status_code == 404
 
 
 def test_dumps_index_html(client: TestClient) -> None:

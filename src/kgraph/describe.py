@@ -22,12 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import rdflib
+
 from kgraph.formats import Format
 from kgraph.store.base import GraphStore
 from kgraph.terms import (
-    DCAT,
     DCT,
-    FOAF,
     LABEL_PROPERTIES,
     OWL,
     PROVENANCE,
@@ -36,7 +36,6 @@ from kgraph.terms import (
     RDFS,
     SCHEMA,
     SKOS,
-    VOID,
     XSD,
     curie,
     term_label,
@@ -117,63 +116,58 @@ def exists(store: GraphStore, iri: str) -> bool:
     return store.ask(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
 
 
-def description_rdf(store: GraphStore, iri: str, fmt: Format, base_iri: str) -> bytes | None:
-    """The RDF description of ``iri`` in ``fmt``, or ``None`` if the store knows nothing of it.
+def description_rdf(
+    store: GraphStore,
+    iri: str,
+    fmt: Format,
+    base_iri: str,
+    metadata: rdflib.Graph | None = None,
+) -> bytes | None:
+    """The RDF description of ``iri`` in ``fmt``, or ``None`` if nothing describes it.
 
+    ``metadata`` is a graph the server derives from the data (the catalogue
+    record, VoID): IRIs it mints are described from it, by the same rules.
     Raises StoreError.
     """
     if not is_safe_iri(iri):
         return None
     if not exists(store, iri):
-        extra = fallback_triples(store, iri, base_iri)
-        return _serialise(iri, extra, fmt) if extra else None
+        if metadata is None or (rdflib.URIRef(iri), None, None) not in metadata:
+            return None
+        return _serialise(metadata.cbd(rdflib.URIRef(iri)), fmt)
     return store.construct(description_query(iri, base_iri), fmt)
 
 
-def dataset_iri(base_iri: str) -> str:
-    return base_iri + "id/dataset/kvinnofrid"
-
-
-def fallback_triples(store: GraphStore, iri: str, base_iri: str) -> list[tuple[str, Term]]:
-    """A minimal description of the dataset IRI when the store holds none (else empty)."""
-    if iri != dataset_iri(base_iri):
+def metadata_triples(
+    metadata: rdflib.Graph | None, iri: str
+) -> list[tuple[str, Term, str | None, Term | None]]:
+    """``iri``'s triples in ``metadata`` as page rows (blank-node objects expanded once)."""
+    if metadata is None:
         return []
-    info = store.info()
-    title_sv = "Länsstyrelsernas arbete mot mäns våld mot kvinnor"
-    title_en = "The county administrative boards' work against men's violence against women"
-    return [
-        (RDF_TYPE, Term("iri", VOID + "Dataset")),
-        (RDF_TYPE, Term("iri", DCAT + "Dataset")),
-        (RDFS + "label", Term("literal", title_sv, "sv")),
-        (RDFS + "label", Term("literal", title_en, "en")),
-        (DCT + "title", Term("literal", title_sv, "sv")),
-        (DCT + "title", Term("literal", title_en, "en")),
-        (VOID + "sparqlEndpoint", Term("iri", base_iri + "sparql")),
-        (VOID + "uriSpace", Term("literal", base_iri + "id/")),
-        (VOID + "triples", Term("literal", str(info.triples), datatype=XSD + "integer")),
-        (FOAF + "homepage", Term("iri", base_iri)),
-    ]
+    rows: list[tuple[str, Term, str | None, Term | None]] = []
+    for p, o in metadata.predicate_objects(rdflib.URIRef(iri)):
+        if isinstance(o, rdflib.BNode):
+            rows.extend(
+                (str(p), Term("bnode", str(o)), str(bp), _rdflib_term(bo))
+                for bp, bo in metadata.predicate_objects(o)
+            )
+        else:
+            rows.append((str(p), _rdflib_term(o), None, None))
+    return rows
 
 
-def _nt(term: Term) -> str:
-    if term.kind == "iri":
-        return f"<{term.value}>"
-    text = term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    text = text.replace("\r", "\\r")
-    if term.lang:
-        return f'"{text}"@{term.lang}'
-    return f'"{text}"^^<{term.datatype}>' if term.datatype else f'"{text}"'
+def _rdflib_term(t: Any) -> Term:
+    if isinstance(t, rdflib.URIRef):
+        return Term("iri", str(t))
+    if isinstance(t, rdflib.BNode):
+        return Term("bnode", str(t))
+    datatype = str(t.datatype) if t.datatype is not None else None
+    return Term("literal", str(t), t.language, None if datatype in _PLAIN_TYPES else datatype)
 
 
-def _serialise(iri: str, triples: list[tuple[str, Term]], fmt: Format) -> bytes:
-    """Plain triples about ``iri`` in ``fmt`` (via rdflib; for small graphs)."""
-    import rdflib
-
-    doc = "".join(f"<{iri}> <{p}> {_nt(o)} .\n" for p, o in triples)
-    if fmt.name == "ntriples":
-        return doc.encode()
-    names = {"turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml"}
-    graph = rdflib.Graph().parse(data=doc, format="nt")
+def _serialise(graph: rdflib.Graph, fmt: Format) -> bytes:
+    """A small rdflib graph in ``fmt``."""
+    names = {"turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml", "ntriples": "nt"}
     return graph.serialize(format=names[fmt.name], encoding="utf-8")
 
 
@@ -319,7 +313,12 @@ def _sort_rows(rows: dict[str, list[Value]], labels: Labels) -> list[Row]:
 
 
 def describe_resource(
-    store: GraphStore, iri: str, *, base_iri: str, lang: str
+    store: GraphStore,
+    iri: str,
+    *,
+    base_iri: str,
+    lang: str,
+    metadata: rdflib.Graph | None = None,
 ) -> ResourceView | None:
     """The data of ``iri``'s page, or ``None`` if the store knows nothing of it.
 
@@ -346,7 +345,7 @@ def describe_resource(
     ]
     incoming = [(row["s"].value, row["p"].value) for row in inc]
     if not triples and not incoming and not exists(store, iri):
-        triples = [(p, o, None, None) for p, o in fallback_triples(store, iri, base_iri)]
+        triples = metadata_triples(metadata, iri)
         if not triples:
             return None
     labels = Labels(lang, base_iri)

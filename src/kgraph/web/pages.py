@@ -33,6 +33,7 @@ from kgraph.store.base import GraphStore
 from kgraph.terms import DCT
 from kgraph.web.deps import SettingsDep, StoreDep, TemplatesDep
 from kgraph.web.jsonld import schema_org, script_json
+from kgraph.web.publishing import get_publishing
 
 router = APIRouter(tags=["linked data"])
 
@@ -303,6 +304,8 @@ def resource(
         fmt = next(f for f in OFFERED if f.media_type == media)
     iri = settings.base_iri + iri_path
     lang = page_lang(request) if fmt is HTML else ""
+    publishing = get_publishing(request)
+    metadata = publishing.metadata(store) if publishing.describes(iri) else None
     headers: dict[str, str] = {}
     if negotiated:
         headers["Vary"] = "Accept, Accept-Language"
@@ -319,7 +322,9 @@ def resource(
     etag, last_modified = _validators(store, iri, fmt.name, lang, str(request.url.query))
 
     if fmt is HTML:
-        view = describe.describe_resource(store, iri, base_iri=settings.base_iri, lang=lang)
+        view = describe.describe_resource(
+            store, iri, base_iri=settings.base_iri, lang=lang, metadata=metadata
+        )
         if view is None:
             return _not_found_html(request, templates, iri, lang, headers)
         headers["ETag"] = etag
@@ -330,7 +335,7 @@ def resource(
         ctx = _resource_context(request, store, settings, view, lang, iri_path)
         return templates.TemplateResponse(request, "resource.html", ctx, headers=headers)
 
-    body = describe.description_rdf(store, iri, fmt, settings.base_iri)
+    body = describe.description_rdf(store, iri, fmt, settings.base_iri, metadata)
     if body is None:
         safe = iri if describe.is_safe_iri(iri) else "this IRI"
         text = _NOT_FOUND_BODY[fmt.media_type].format(iri=f"<{safe}>")

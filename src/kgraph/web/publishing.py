@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.templating import Jinja2Templates
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from kgraph.catalog import build_catalog, counties, year_range
@@ -88,6 +88,17 @@ class Publishing:
                 self._catalog = {k: v for k, v in self._catalog.items() if k[0] == manifest.version}
                 self._catalog[key] = cached
         return manifest, cached
+
+    def describes(self, iri: str) -> bool:
+        """Whether ``iri`` is one the record or VoID mints (``id/dataset/...`` and kin)."""
+        base = self.settings.base_iri + "id/"
+        return iri.startswith(base) and iri[len(base) :].split("/", 1)[0] in MINTED_KINDS
+
+    def metadata(self, store: GraphStore) -> Graph:
+        """The catalogue record and the VoID of the served version, as one graph."""
+        _, record = self.catalog(store, "3.0.1")
+        _, void = self.void(store)
+        return record + void
 
 
 def install(app: FastAPI, settings: Settings) -> None:
@@ -245,31 +256,9 @@ def catalog_file(
     return _catalog_response(request, store, settings, templates, publishing, fmt)
 
 
-_MINTED_KINDS = ("dataset", "catalog", "distribution", "service", "contact", "agent")
-
-
-def _catalog_resource(
-    kind: str, slug: str, request: Request, store: StoreDep, publishing: PublishingDep
-) -> Response:
-    """An IRI the catalogue record mints (dataset, distribution, ...): 303 to the record."""
-    _, graph = publishing.catalog(store, "3.0.1")
-    iri = URIRef(f"{publishing.settings.base_iri}id/{kind}/{slug}")
-    if next(graph.predicate_objects(iri), None) is None:
-        raise NotFound(f"no catalogue resource {iri}")
-    return RedirectResponse("/catalog", status_code=303, headers={"Vary": "Accept"})
-
-
-def _minted_route(kind: str) -> None:
-    def route(slug: str, request: Request, store: StoreDep, publishing: PublishingDep) -> Response:
-        return _catalog_resource(kind, slug, request, store, publishing)
-
-    router.add_api_route(
-        f"/id/{kind}/{{slug}}", route, methods=["GET", "HEAD"], include_in_schema=False
-    )
-
-
-for _kind in _MINTED_KINDS:
-    _minted_route(_kind)
+# Kinds of IRI the record and VoID mint under <base>id/: the linked-data pages
+# describe them from :meth:`Publishing.metadata`, like any other resource.
+MINTED_KINDS = ("dataset", "catalog", "distribution", "service", "contact", "agent")
 
 
 # -- dumps -------------------------------------------------------------------
