@@ -154,15 +154,7 @@ def page_lang(request: Request) -> str:
     asked = request.query_params.get("lang")
     if asked in LANGS:
         return asked
-    header = request.headers.get("accept-language")
-    if header:  # "sv-SE" also stands for "sv", at its own quality
-        extra = []
-        for part in header.split(","):
-            tag, _, params = part.strip().partition(";")
-            if "-" in tag:
-                extra.append(tag.split("-", 1)[0] + (";" + params if params else ""))
-        header = ", ".join([header, *extra])
-    return choose_language(header, LANGS)
+    return choose_language(request.headers.get("accept-language"), LANGS)
 
 
 def lang_toggle(request: Request, lang: str) -> str:
