@@ -214,6 +214,81 @@ def query(query_or_file: str, fmt: str | None, settings: Settings) -> None:
     out.flush()
 
 
+@cli.command()
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write (created; an earlier dump set there is replaced).",
+)
+@common_options
+def dump(out: Path, settings: Settings) -> None:
+    """Write the served data as dump files with checksums, VoID and a manifest.
+
+    N-Triples (gzip), Turtle, JSON-LD, RDF/XML of the default graph, N-Quads
+    (gzip) of all graphs when named graphs exist, void.ttl and manifest.json,
+    all from one store version.
+    """
+    from kgraph.dumps import write_dumps
+    from kgraph.store import open_store
+
+    manifest = write_dumps(open_store(settings), settings, out)
+    for f in (*manifest.files, manifest.void):
+        click.echo(f"{f.bytes:>12}  {f.sha256}  {out / f.name}")
+    click.echo(f"version {manifest.version}: {manifest.triples} triples", err=True)
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Validate against the DCAT-AP(-SE) SHACL shapes.")
+@click.option(
+    "--profile",
+    type=click.Choice(["3.0.1", "2.1.1"]),
+    default="3.0.1",
+    show_default=True,
+    help="DCAT-AP release to write (and check) the record for.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="rdfxml",
+    show_default=True,
+    help="turtle, rdfxml, jsonld or ntriples (when printing the record).",
+)
+@common_options
+def catalog(check: bool, profile: str, fmt: str, settings: Settings) -> None:
+    """Print the DCAT-AP-SE catalogue record, or with --check validate it.
+
+    The record needs the dump set of the served version (for sizes and
+    checksums): it is written under the dumps folder if missing. --check loads
+    the official shapes from dcat_ap_dir (KGRAPH_DCAT_AP_DIR, default
+    ../shared/dcat-ap) and dcat_ap_se_dir; it prints the report and exits 3
+    on any violation.
+    """
+    from kgraph.catalog import build_catalog
+    from kgraph.catalog_check import check_record
+    from kgraph.dumps import DumpCache
+    from kgraph.formats import GRAPH_FORMATS, by_name
+    from kgraph.store import open_store
+
+    chosen = by_name(fmt, GRAPH_FORMATS)
+    store = open_store(settings)
+    manifest = DumpCache(settings).current(store)
+    record = build_catalog(settings, store, manifest, profile=profile)
+    if not check:
+        rdflib_name = {"turtle": "turtle", "rdfxml": "xml", "jsonld": "json-ld"}
+        sys.stdout.buffer.write(
+            record.serialize(format=rdflib_name.get(chosen.name, "nt"), encoding="utf-8")
+        )
+        return
+    report = check_record(record, settings, profile)
+    click.echo(report.render())
+    if not report.conforms:
+        raise ValidationFailed(
+            f"{len(report.violations)} violation(s) in the catalogue record", None
+        )
+
+
 def _print_table(result: Any) -> None:
     from rich.console import Console
     from rich.table import Table

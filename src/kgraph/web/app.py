@@ -21,7 +21,7 @@ from kgraph import __version__
 from kgraph.settings import Settings
 from kgraph.store import open_store
 from kgraph.store.base import GraphStore
-from kgraph.web import health, metrics, middleware, sparql, writes
+from kgraph.web import health, metrics, middleware, pages, publishing, sparql, writes
 from kgraph.web.errors import install_error_handlers
 from kgraph.web.executors import QueryExecutor, make_executor
 from kgraph.web.metrics import AppMetrics
@@ -85,6 +85,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(writes.router)
     app.include_router(metrics.router)
+    publishing.install(app, settings)
+    app.include_router(pages.router)  # keep LAST: its catch-all answers every other path
     return app
 
 
