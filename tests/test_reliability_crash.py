@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import make_settings
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
+from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "http://127.0.0.1:8000/"

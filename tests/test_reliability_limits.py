@@ -15,11 +15,11 @@ import psutil
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import make_settings
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
 from kgraph.web.executors import ProcessExecutor, ThreadExecutor
 from kgraph.web.middleware import TokenBuckets
+from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CAP = 10
@@ -177,9 +177,11 @@ def test_server_bugs_are_500_without_a_traceback(
 ) -> None:
     app = create_app(make_settings(tmp_path, query_workers=0), small_store)
 
-    @app.get("/boom-for-test")
     def boom() -> None:
         raise RuntimeError("secret internals")
+
+    app.add_api_route("/boom-for-test", boom)
+    app.router.routes.insert(0, app.router.routes.pop())  # before the pages' catch-all
 
     with TestClient(app, raise_server_exceptions=False) as c:
         r = c.get("/boom-for-test")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import make_settings
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
+from tests.conftest import make_settings
 
 TOKEN = "correct-horse-battery-staple"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -99,7 +99,8 @@ def test_bad_updates_are_400(open_: TestClient) -> None:
     assert r.status_code == 400 and "syntax" in r.text.lower()
     r = open_.post("/update", content=INSERT, headers={"Content-Type": "text/plain", **AUTH})
     assert r.status_code == 415
-    assert open_.get("/update").status_code == 405
+    r = open_.get("/update")
+    assert r.status_code == 405 and r.headers["allow"] == "POST"
 
 
 def test_graph_store_put_get_post_delete(open_: TestClient) -> None:

@@ -30,6 +30,7 @@ from kgraph.formats import GRAPH_FORMATS, NTRIPLES, RDF_FORMATS, TURTLE, by_name
 from kgraph.protocol import FORM, UPDATE_DIRECT, _decode, _graphs, _media_type
 from kgraph.store.base import GraphStore, StoreInfo
 from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep
+from kgraph.web.errors import error_response
 from kgraph.web.sparql import read_body
 
 router = APIRouter(tags=["writes"])
@@ -96,6 +97,14 @@ async def update(
     if not text.strip():
         raise BadRequest("the update is empty")
     return _info(await run_in_threadpool(_locked_update, store, text))
+
+
+@router.api_route("/update", methods=["GET", "HEAD"], include_in_schema=False)
+def update_get(request: Request) -> Response:
+    """405: updates are POSTed (and the pages' catch-all must not answer GET /update)."""
+    response = error_response(request, 405, "SPARQL Update takes POST only")
+    response.headers["Allow"] = "POST"
+    return response
 
 
 def _target(request: Request) -> str | None:
