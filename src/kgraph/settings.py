@@ -48,7 +48,6 @@ class Settings(BaseSettings):
     query_workers_max: int = Field(8, ge=1)  # the most queries running at once
     rate_limit_per_minute: int | None = Field(None, ge=1)  # per client address
     rate_limit_burst: int | None = Field(None, ge=1)  # default: rate_limit_per_minute
-    trust_forwarded_for: bool = False  # client address from X-Forwarded-For (behind a proxy)
     access_log: bool = True  # JSON lines on the logger kgraph.access
 
     # remote store (issue: scaling out)

@@ -21,9 +21,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kgraph.settings import Settings
 from kgraph.web.errors import error_response
 
 access_log = logging.getLogger("kgraph.access")
@@ -257,7 +259,7 @@ class RequestLimits:
 
 
 def install(
-    app: Any, settings: Any, observer: Observer | None, on_limited: Callable[[], None]
+    app: FastAPI, settings: Settings, observer: Observer | None, on_limited: Callable[[], None]
 ) -> None:
     """Add the middleware to ``app`` (a FastAPI app), innermost first."""
     app.add_middleware(

@@ -22,6 +22,7 @@ from kgraph.errors import (
     BadRequest,
     Forbidden,
     NotFound,
+    PayloadTooLarge,
     Unauthorized,
     UnsupportedMediaType,
 )
@@ -91,7 +92,7 @@ async def update(
     else:
         raise UnsupportedMediaType(f"an update needs Content-Type {UPDATE_DIRECT} or {FORM}")
     if len(text) > settings.max_query_chars:
-        raise BadRequest(
+        raise PayloadTooLarge(
             f"the update is {len(text)} characters; the limit is {settings.max_query_chars}"
         )
     if not text.strip():
