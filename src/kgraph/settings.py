@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     remote_token: str | None = None
     remote_timeout_s: float = Field(30.0, gt=0)
     remote_retries: int = Field(3, ge=0)
+    remote_chunk_bytes: int = Field(4 * 1024 * 1024, ge=1)  # upload request size when publishing
 
     # publishing metadata (DCAT-AP-SE)
     publisher_name: str = "kgraph"
