@@ -52,9 +52,7 @@ class Upload:
                 yield fh.read(end - start), end
 
 
-def prepare(
-    files: Sequence[Path], *, base_iri: str, workdir: Path, chunk_bytes: int
-) -> Upload:
+def prepare(files: Sequence[Path], *, base_iri: str, workdir: Path, chunk_bytes: int) -> Upload:
     """Parse ``files`` into ``workdir``/upload.nt cut into chunks of about ``chunk_bytes``.
 
     Raises RdfSyntaxError (file:line:col) for a file that does not parse, StoreError.
@@ -75,14 +73,18 @@ def prepare(
             continue
         plain.append(triple)
         if len(plain) >= unit:
-            writer.add(ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES))
+            writer.add(_nt(plain))
             plain.clear()
     if plain:
-        writer.add(ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES))
+        writer.add(_nt(plain))
     for group in _connected(linked):
-        writer.add(ox.serialize(group, format=ox.RdfFormat.N_TRIPLES))
+        writer.add(_nt(group))
     del scratch
     return Upload(out, writer.close(), triples)
+
+
+def _nt(triples: list[Any]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _load(store: ox.Store, path: Path, base_iri: str) -> None:

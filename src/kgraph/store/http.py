@@ -7,7 +7,7 @@ the server answers 5xx, and turns every failure into the kgraph error tree
 with a one-line message naming the URL.
 
 >>> client = HttpClient(timeout_s=1, retries=0)
->>> client.send(urllib.request.Request("http://127.0.0.1:9/sparql"))  # doctest: +ELLIPSIS
+>>> client.send(make_request("http://127.0.0.1:9/sparql"))  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
 kgraph.errors.StoreUnavailable: remote store http://127.0.0.1:9/sparql is unreachable: ...
@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import http.client
 import logging
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -30,7 +29,6 @@ from urllib.parse import urlsplit
 from kgraph.errors import (
     ConfigError,
     QuerySyntaxError,
-    QueryTimeout,
     RemoteStoreError,
     StoreError,
     StoreUnavailable,
@@ -68,6 +66,16 @@ def _strip_credentials(url: str) -> str:
     if parts.port:
         host += f":{parts.port}"
     return parts._replace(netloc=host).geturl()
+
+
+def make_request(
+    url: str, *, data: bytes | None = None, headers: Mapping[str, str] | None = None
+) -> urllib.request.Request:
+    """A GET (or, with ``data``, POST) request to an http(s) URL. Raises ConfigError otherwise."""
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"remote store URL {url!r} is not http(s)")
+    method = "GET" if data is None else "POST"
+    return urllib.request.Request(url, data=data, headers=dict(headers or {}), method=method)  # noqa: S310
 
 
 class HttpClient:
@@ -138,7 +146,7 @@ class HttpClient:
             request.add_unredirected_header(header, value)
         url = _strip_credentials(request.full_url)
         if self._passwords is not None:  # digest: answer challenges from this URL
-            self._passwords.add_password(None, url, self.user or "", self._password)  # type: ignore[arg-type]
+            self._passwords.add_password(None, url, self.user or "", self._password)
         attempt = 0
         while True:
             try:
@@ -172,7 +180,7 @@ class HttpClient:
             body = exc.read() if exc.fp is not None else b""
             exc.close()
             raise self._status_error(url, what, exc.code, body) from None
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise timeout_error(
                 f"remote store {url} did not answer within {self.timeout_s:g} s ({what})"
             ) from exc
@@ -218,4 +226,4 @@ def _reason(reason: object) -> str:
     return str(reason) or type(reason).__name__
 
 
-__all__ = ["AUTH_KINDS", "HttpClient", "QueryTimeout", "Response", "one_line"]
+__all__ = ["AUTH_KINDS", "HttpClient", "Response", "make_request", "one_line"]

@@ -28,7 +28,6 @@ import logging
 import re
 import tempfile
 import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -44,7 +43,7 @@ from kgraph.settings import Settings
 from kgraph.store.base import GraphStore, Progress, QueryResult, Row, StoreInfo
 from kgraph.store.chunks import Upload, prepare
 from kgraph.store.embedded import oxi_format
-from kgraph.store.http import HttpClient, Response
+from kgraph.store.http import HttpClient, Response, make_request
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +94,7 @@ def accept_for(sparql: str) -> str:
 
     Some stores (Virtuoso) answer a CONSTRUCT in a results format if asked to.
 
-    >>> accept_for("PREFIX a: <http://x#select> # ask\nCONSTRUCT WHERE { ?s ?p ?o }") == ACCEPT_GRAPH
+    >>> accept_for("PREFIX a: <http://x#select> # ask\nDESCRIBE <x>") == ACCEPT_GRAPH
     True
     """
     prologue_free = re.sub(r"#[^\n]*", " ", re.sub(r"<[^<>\"\s]*>", " ", sparql))
@@ -185,7 +184,7 @@ class RemoteResult(QueryResult):
             out.write(self._body)
             return
         target = oxi_format(fmt)
-        if self.kind == "graph":
+        if isinstance(target, ox.RdfFormat):
             ox.serialize(self._triples(), out, format=target)
         else:
             self._parse_results().serialize(out, format=target)
@@ -208,22 +207,22 @@ class RemoteResult(QueryResult):
         return bool(self._parse_results())
 
 
-class _Wrapper(SPARQLWrapper):  # type: ignore[misc]
+class _Wrapper(SPARQLWrapper):
     """SPARQLWrapper building the protocol request; our client sends it (auth, retries)."""
 
     def __init__(self, endpoint: str, client: HttpClient) -> None:
         super().__init__(endpoint)
         self._client = client
 
-    def _parseQueryType(self, query: str) -> str:  # noqa: N802 - SPARQLWrapper's name
+    def _parseQueryType(self, query: str) -> str:
         # The query form is learnt from the answer's media type; SPARQLWrapper's
         # guess only picks an Accept header (ours replaces it) and warns on
         # queries it cannot classify.
         return "SELECT"
 
-    def _query(self) -> tuple[Response, str]:
+    def send(self) -> Response:
         request = self._createRequest()
-        return self._client.send(request, what="query", timeout_error=QueryTimeout), "json"
+        return self._client.send(request, what="query", timeout_error=QueryTimeout)
 
 
 # -- the store -------------------------------------------------------------------
@@ -286,7 +285,7 @@ class RemoteStore(GraphStore):
         wrapper.addCustomHttpHeader("Accept", accept_for(sparql))
         for name, value in params:
             wrapper.addParameter(name, value)
-        response: Response = wrapper.query().response
+        response = wrapper.send()
         if "x-sparql-maxrows" in response.headers:
             raise RemoteStoreError(
                 f"remote store {self.endpoints.query} cut the result at "
@@ -322,15 +321,17 @@ class RemoteStore(GraphStore):
         return self._run(sparql, params)
 
     def _meta(self) -> dict[str, str]:
-        rows = self._run(
-            f"SELECT ?p ?o WHERE {{ GRAPH <{META_GRAPH}> {{ {_iri(self.endpoints.graph)} ?p ?o }} }}"
-        ).rows()
-        return {r["p"].value[len(KGM) :]: r["o"].value for r in rows if r["p"].value.startswith(KGM)}
+        graph = _iri(self.endpoints.graph)
+        rows = self._run(f"SELECT ?p ?o WHERE {{ GRAPH <{META_GRAPH}> {{ {graph} ?p ?o }} }}")
+        meta = {}
+        for row in rows.rows():
+            if row["p"].value.startswith(KGM):
+                meta[row["p"].value[len(KGM) :]] = row["o"].value
+        return meta
 
     def _count(self, graph: str) -> int:
-        rows = list(
-            self._run(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}").rows()
-        )
+        sparql = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}"
+        rows = list(self._run(sparql).rows())
         return int(rows[0]["n"].value) if rows else 0
 
     def info(self) -> StoreInfo:
@@ -354,7 +355,7 @@ class RemoteStore(GraphStore):
         """The published graph in ``fmt`` (its triples in the default graph of dataset formats)."""
         if self.endpoints.graph_store:
             url = self._gsp_url(self.endpoints.graph)
-            request = urllib.request.Request(url, headers={"Accept": "application/n-triples"})
+            request = make_request(url, headers={"Accept": "application/n-triples"})
             with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as buf:
                 response = self.client.send(request, what="graph download", out=buf)
                 if fmt is NTRIPLES and response.media_type == NTRIPLES.media_type:
@@ -380,11 +381,8 @@ class RemoteStore(GraphStore):
                 "setting 'remote_update_url': writing to a remote store needs an update URL"
             )
         body = urllib.parse.urlencode({"update": sparql_update}).encode()
-        request = urllib.request.Request(
-            url,
-            data=body,
-            method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        request = make_request(
+            url, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
         )
         self.client.send(request, what=what, idempotent=idempotent)
 
@@ -395,11 +393,8 @@ class RemoteStore(GraphStore):
 
     def _upload_chunk(self, staging: str, data: bytes) -> None:
         if self.endpoints.graph_store:
-            request = urllib.request.Request(
-                self._gsp_url(staging),
-                data=data,
-                method="POST",
-                headers={"Content-Type": "application/n-triples"},
+            request = make_request(
+                self._gsp_url(staging), data=data, headers={"Content-Type": "application/n-triples"}
             )
             self.client.send(request, what="data upload")
         else:
@@ -438,7 +433,9 @@ class RemoteStore(GraphStore):
         the published graph keeps its previous content.
         """
         with tempfile.TemporaryDirectory(prefix="kgraph-publish-") as tmp:
-            upload = prepare(files, base_iri=base_iri, workdir=Path(tmp), chunk_bytes=self.chunk_bytes)
+            upload = prepare(
+                files, base_iri=base_iri, workdir=Path(tmp), chunk_bytes=self.chunk_bytes
+            )
             return self._publish(upload, progress)
 
     def _publish(self, upload: Upload, progress: Progress | None) -> StoreInfo:
@@ -469,7 +466,9 @@ class RemoteStore(GraphStore):
             version = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
             meta = _iri(target)
             # MOVE fails on a missing source graph, which is what an empty upload leaves
-            switch = f"MOVE GRAPH {_iri(staging)} TO GRAPH {meta}" if found else f"DROP SILENT GRAPH {meta}"
+            switch = f"MOVE GRAPH {_iri(staging)} TO GRAPH {meta}"
+            if not found:
+                switch = f"DROP SILENT GRAPH {meta}"
             moved = True  # from here on, a failure may have happened after the move
             self._update(
                 f"{switch} ;\n"
@@ -518,5 +517,5 @@ class RemoteStore(GraphStore):
             del scratch
             work = Path(tmp) / "work"
             work.mkdir()
-            upload = prepare([updated], base_iri="urn:x:", workdir=work, chunk_bytes=self.chunk_bytes)
+            upload = prepare([updated], base_iri="urn:x:", workdir=work, chunk_bytes=CHUNK_BYTES)
             return self._publish(upload, None)
