@@ -16,7 +16,7 @@ from kgraph.settings import Settings
 from kgraph.store.remote import META_GRAPH, STAGING_PREFIX, RemoteStore
 from kgraph.web.app import create_app
 
-from .servers import FIXTURE, Server, free_port, start_oxigraph, synthetic
+from .servers import FIXTURE, ROOT, Server, free_port, start_oxigraph, synthetic
 from .servers import remote_settings as app_settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("remote")]
@@ -248,3 +248,22 @@ def test_app_over_oxigraph(oxigraph: Server, tmp_path: Path) -> None:
         store.dump(NTRIPLES, fh)
     assert len(dumped.read_bytes().splitlines()) == expected.triples
     assert json.loads(store.describe(f"{settings.base_iri}id/county/kalmar", RDF_FORMATS[3]))
+
+
+def test_repository_data_publishes_whole(
+    oxigraph: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`kgraph publish` with no paths: ontology/ and data/, validated, nothing lost."""
+    from kgraph.store.embedded import EmbeddedStore
+    from kgraph.validation import collect_rdf_files
+
+    graph = "urn:test:repository"
+    publish_cli(oxigraph, graph)
+    assert "published" in capsys.readouterr().out
+    local = EmbeddedStore(tmp_path / "store", writable=True)
+    files = collect_rdf_files([ROOT / "ontology", ROOT / "data"])
+    built = local.replace(files, base_iri="http://127.0.0.1:8000/")
+    remote = RemoteStore.from_settings(ox_settings(tmp_path, oxigraph, remote_graph=graph))
+    assert remote.info().triples == built.triples > 100
+    live = remote.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].value
+    assert int(live) == built.triples
