@@ -374,12 +374,15 @@ class RemoteStore(GraphStore):
 
     # -- writing ---------------------------------------------------------------
 
-    def _update(self, sparql_update: str, *, what: str, idempotent: bool = True) -> None:
-        url = self.endpoints.update
-        if not url:
+    def _update_url(self) -> str:
+        if not self.endpoints.update:
             raise ConfigError(
                 "setting 'remote_update_url': writing to a remote store needs an update URL"
             )
+        return self.endpoints.update
+
+    def _update(self, sparql_update: str, *, what: str, idempotent: bool = True) -> None:
+        url = self._update_url()
         body = urllib.parse.urlencode({"update": sparql_update}).encode()
         request = make_request(
             url, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
@@ -432,6 +435,7 @@ class RemoteStore(GraphStore):
         Raises RdfSyntaxError, StoreUnavailable, RemoteStoreError; on any error
         the published graph keeps its previous content.
         """
+        self._update_url()
         with tempfile.TemporaryDirectory(prefix="kgraph-publish-") as tmp:
             upload = prepare(
                 files, base_iri=base_iri, workdir=Path(tmp), chunk_bytes=self.chunk_bytes
@@ -502,6 +506,7 @@ class RemoteStore(GraphStore):
         """
         from kgraph.store.embedded import _syntax_error
 
+        self._update_url()  # fail before reading anything
         with tempfile.TemporaryDirectory(prefix="kgraph-update-") as tmp:
             current = Path(tmp) / "current.nt"
             with current.open("wb") as fh:
