@@ -206,6 +206,20 @@ def query(query_or_file: str, fmt: str | None, settings: Settings) -> None:
     out.flush()
 
 
+@cli.command()
+@click.option("--triples", type=click.IntRange(min=0), required=True, help="How many (at least).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="N-Triples file to write (.nt, or .nt.gz).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same bytes.")
+@common_options
+def synth(triples: int, out: Path, seed: int, settings: Settings) -> None:
+    """Write synthetic data of the domain's shapes (valid against shapes/) for benchmarks."""
+    from kgraph.synth import synth_file
+
+    n = synth_file(out, triples=triples, base_iri=settings.base_iri, seed=seed)
+    click.echo(f"wrote {n} triples to {out}", err=True)
+
+
 def _print_table(result: Any) -> None:
     from rich.console import Console
     from rich.table import Table
