@@ -18,14 +18,16 @@ from werkzeug.http import parse_accept_header
 from kgraph.formats import MEDIA_ALIASES
 
 
-def _expand(accept: MIMEAccept) -> MIMEAccept:
-    """Add the canonical types that alias media types (``application/json``...) stand for."""
-    extra: list[tuple[str, float]] = []
+def _normalise(accept: MIMEAccept) -> MIMEAccept:
+    """Drop media-type parameters (``profile``, ``charset``: we offer one variant of
+    each type) and add the canonical types that alias types (``application/json``...)
+    stand for, just below the alias so that a real match wins a tie."""
+    values: list[tuple[str, float]] = []
     for value, q in accept:
         base = value.split(";", 1)[0].strip().lower()
-        for target in MEDIA_ALIASES.get(base, ()):
-            extra.append((target, q * 0.999))  # a real match wins a tie
-    return MIMEAccept([*accept, *extra]) if extra else accept
+        values.append((base, q))
+        values.extend((target, q * 0.999) for target in MEDIA_ALIASES.get(base, ()))
+    return MIMEAccept(values)
 
 
 def choose(accept: str | None, offered: Sequence[str]) -> str | None:
@@ -39,7 +41,7 @@ def choose(accept: str | None, offered: Sequence[str]) -> str | None:
         return None
     if accept is None or not accept.strip():
         return offered[0]
-    parsed = _expand(parse_accept_header(accept, MIMEAccept))
+    parsed = _normalise(parse_accept_header(accept, MIMEAccept))
     if not parsed:  # unparseable: be lenient, as RFC 9110 allows
         return offered[0]
     best = parsed.best_match(offered)

@@ -122,7 +122,9 @@ def parse_query_request(
             raise BadRequest("the request has no 'query'")
         return None
     if len(query) > max_query_chars:
-        raise PayloadTooLarge(f"the query is {len(query)} characters; the limit is {max_query_chars}")
+        raise PayloadTooLarge(
+            f"the query is {len(query)} characters; the limit is {max_query_chars}"
+        )
     if not query.strip():
         raise BadRequest("the query is empty")
     return QueryRequest(

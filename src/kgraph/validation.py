@@ -14,6 +14,7 @@ so that a person can go and fix it::
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import time
 import xml.sax
@@ -23,35 +24,41 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pyshacl
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
-from rdflib.namespace import SH, NamespaceManager
+from rdflib.namespace import RDF, SH, NamespaceManager
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from kgraph.errors import InputError, RdfSyntaxError
 
-__all__ = ["Violation", "ValidationReport", "collect_rdf_files", "parse_files", "validate"]
+__all__ = ["ValidationReport", "Violation", "collect_rdf_files", "parse_files", "validate"]
 
+# fmt: off
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld",
            ".rdf": "xml", ".owl": "xml", ".xml": "xml"}
 _LINE_FORMATS = {"turtle", "nt", "nquads", "trig"}  # formats whose subjects have a line
 PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#", "sh": "http://www.w3.org/ns/shacl#",
-    "dct": "http://purl.org/dc/terms/", "org": "http://www.w3.org/ns/org#", "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#", "prov": "http://www.w3.org/ns/prov#",
-    "foaf": "http://xmlns.com/foaf/0.1/", "void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/", "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/", "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#", "foaf": "http://xmlns.com/foaf/0.1/",
+    "void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
 }
+# fmt: on
 _NAME = r"[^\s.;,\[\](){}<>\"'#]+"
-_TOKEN = re.compile(rf'''
+_TOKEN = re.compile(
+    rf'''
     (?P<skip>\s+|\#[^\n]*)
   | (?P<str>"""(?:[^"\\]|\\.|"(?!""))*"""|'\''(?:[^'\\]|\\.|'(?!''))*'\''
            |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{{}}|^`\\\s]*>)
   | (?P<punct>\^\^|[.;,\[\](){{}}])
   | (?P<word>{_NAME}(?:\.+{_NAME})*)
-  | (?P<other>.)''', re.X | re.S)
+  | (?P<other>.)''',
+    re.X | re.S,
+)
 Location = tuple[str | None, int | None]
 
 
@@ -98,11 +105,18 @@ class ValidationReport:
                 where += f":{results[0].line}"
             lines.append(f"{where}  {focus}")
             for r in results:
-                parts = [f"{r.severity:<9}", r.shape or "-", r.path or "-", r.value or "-", r.message]
+                shape = (
+                    "ks:" + r.shape.split("/def/shapes/", 1)[1]
+                    if r.shape and "/def/shapes/" in r.shape
+                    else r.shape
+                )
+                parts = [f"{r.severity:<9}", shape or "-", r.path or "-", r.value or "-", r.message]
                 lines.append("  " + "  ".join(parts))
-        lines.append(f"{len(self.violations())} violations, {len(self.warnings())} warnings "
-                     f"in {len(groups)} resources ({len(self.files)} files, {self.triples} triples, "
-                     f"{self.seconds:.2f} s)")
+        lines.append(
+            f"{len(self.violations())} violations, {len(self.warnings())} warnings "
+            f"in {len(groups)} resources ({len(self.files)} files, {self.triples} triples, "
+            f"{self.seconds:.2f} s)"
+        )
         return "\n".join(lines)
 
 
@@ -125,7 +139,9 @@ def collect_rdf_files(paths: Sequence[Path]) -> list[Path]:
             found += sorted(p for p in path.rglob("*") if p.is_file() and _format(p))
         elif path.is_file():
             if _format(path) is None:
-                raise InputError(f"{path}: not an RDF file (expected one of {', '.join(FORMATS)}, or .gz)")
+                raise InputError(
+                    f"{path}: not an RDF file (expected one of {', '.join(FORMATS)}, or .gz)"
+                )
             found.append(path)
         else:
             raise InputError(f"{path}: no such file or folder")
@@ -140,7 +156,9 @@ def _read(path: Path) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
-        raise RdfSyntaxError(str(path), line, e.start - raw.rfind(b"\n", 0, e.start), "not UTF-8") from e
+        raise RdfSyntaxError(
+            str(path), line, e.start - raw.rfind(b"\n", 0, e.start), "not UTF-8"
+        ) from e
 
 
 def _syntax_error(path: Path, text: str, fmt: str, err: Exception) -> RdfSyntaxError:
@@ -150,9 +168,12 @@ def _syntax_error(path: Path, text: str, fmt: str, err: Exception) -> RdfSyntaxE
         line = text.count("\n", 0, i) + 1
         return RdfSyntaxError(str(path), line, i - text.rfind("\n", 0, i), err._why)
     if isinstance(err, xml.sax.SAXParseException):
-        return RdfSyntaxError(str(path), err.getLineNumber(), err.getColumnNumber() + 1, err.getMessage())
-    if hasattr(err, "lineno") and hasattr(err, "colno"):  # json.JSONDecodeError
-        return RdfSyntaxError(str(path), err.lineno, err.colno, str(getattr(err, "msg", err)))
+        column = err.getColumnNumber()
+        return RdfSyntaxError(
+            str(path), err.getLineNumber(), None if column is None else column + 1, err.getMessage()
+        )
+    if isinstance(err, json.JSONDecodeError):
+        return RdfSyntaxError(str(path), err.lineno, err.colno, err.msg)
     if fmt in ("nt", "nquads"):  # the line-based parsers do not say which line: find it
         for number, line_text in enumerate(text.splitlines(), 1):
             try:
@@ -162,10 +183,10 @@ def _syntax_error(path: Path, text: str, fmt: str, err: Exception) -> RdfSyntaxE
     return RdfSyntaxError(str(path), None, None, str(err))
 
 
-def _parse_one(path: Path, base_iri: str) -> tuple[str, Dataset]:
+def _parse_one(path: Path, base_iri: str) -> tuple[str, Graph]:
     fmt = _format(path) or "turtle"
     text = _read(path)
-    part = Dataset()
+    part = Dataset() if fmt in ("nquads", "trig", "json-ld") else Graph()
     try:
         part.parse(data=text, format=fmt, publicID=base_iri)
     except (SyntaxError, ParserError, ValueError, xml.sax.SAXException) as e:
@@ -222,21 +243,31 @@ def _subject_lines(text: str, base_iri: str) -> Iterator[tuple[str, int]]:
 def _load(files: Sequence[Path], base_iri: str) -> tuple[Graph, dict[str, Location]]:
     graph = Graph()
     where: dict[str, Location] = {}
+    typed: set[str] = set()  # prefer the first file that gives a resource its type
     for path in files:
         text, part = _parse_one(path, base_iri)
-        for s, p, o, _ in part.quads((None, None, None, None)):
-            graph.add((s, p, o))
+        if isinstance(part, Dataset):
+            for s, p, o, _ in part.quads((None, None, None, None)):
+                graph.add((s, p, o))
+        else:
+            graph += part
+        here: dict[str, Location] = {}
         if _format(path) in _LINE_FORMATS:
             for iri, line in _subject_lines(text, base_iri):
-                where.setdefault(iri, (str(path), line))
+                here.setdefault(iri, (str(path), line))
         for s in part.subjects(unique=True):
             if isinstance(s, URIRef):
-                where.setdefault(str(s), (str(path), None))
+                here.setdefault(str(s), (str(path), None))
+        types_here = {str(s) for s in part.subjects(RDF.type, None)}
+        for iri, location in here.items():
+            if iri not in where or (iri in types_here and iri not in typed):
+                where[iri] = location
+        typed |= types_here
     return graph, where
 
 
 def parse_files(files: Sequence[Path], base_iri: str) -> Graph:
-    """Parse RDF files (gzipped or not) into one graph, resolving relative IRIs against ``base_iri``.
+    """Parse RDF files (gzipped or not) into one graph; relative IRIs resolve against ``base_iri``.
 
     >>> parse_files([Path("shapes/kgraph-shapes.ttl")], "http://example.org/")  # doctest: +SKIP
     <Graph identifier=... (<class 'rdflib.graph.Graph'>)>
@@ -248,7 +279,9 @@ def parse_files(files: Sequence[Path], base_iri: str) -> Graph:
     return _load(files, base_iri)[0]
 
 
-def _locate(node: Node, graph: Graph, where: dict[str, Location], seen: frozenset[Node] = frozenset()) -> Location:
+def _locate(
+    node: Node, graph: Graph, where: dict[str, Location], seen: frozenset[Node] = frozenset()
+) -> Location:
     """Where ``node`` is described; for a blank node, where its (first) referrer is."""
     if isinstance(node, URIRef):
         return where.get(str(node), (None, None))
@@ -260,16 +293,28 @@ def _locate(node: Node, graph: Graph, where: dict[str, Location], seen: frozense
     return None, None
 
 
-def _message(results: Graph, result: Node) -> str:
-    messages = sorted(results.objects(result, SH.resultMessage), key=str)
+def _message(results: Graph, result: Node, shapes: Graph) -> str:
+    """The English message of a result, else any. pyshacl drops the language tag
+    of a SPARQL constraint's message when it fills in ``{?var}``: tell the English
+    one by matching it against the English templates of the source constraint."""
+    messages = sorted(
+        (m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)), key=str
+    )
     for m in messages:
-        if isinstance(m, Literal) and m.language == "en":
+        if m.language == "en":
             return str(m)
+    for template in shapes.objects(results.value(result, SH.sourceConstraint), SH.message):
+        if isinstance(template, Literal) and template.language == "en":
+            pattern = ".*".join(map(re.escape, re.split(r"\{[?$]\w+\}", str(template))))
+            for m in messages:
+                if re.fullmatch(pattern, str(m), re.S):
+                    return str(m)
     return str(messages[0]) if messages else ""
 
 
-def validate(paths: Sequence[Path], *, base_iri: str, shapes: Sequence[Path],
-             ontology: Sequence[Path] = ()) -> ValidationReport:
+def validate(
+    paths: Sequence[Path], *, base_iri: str, shapes: Sequence[Path], ontology: Sequence[Path] = ()
+) -> ValidationReport:
     """Validate the RDF files in ``paths`` against the SHACL ``shapes``.
 
     The ontology (if given) is added to the data for the check, so that
@@ -290,10 +335,17 @@ def validate(paths: Sequence[Path], *, base_iri: str, shapes: Sequence[Path],
     data, where = _load(files, base_iri)
     shapes_graph = parse_files(collect_rdf_files(shapes), base_iri)
     ont_graph = parse_files(collect_rdf_files(ontology), base_iri) if ontology else None
-    _, results_graph, _ = pyshacl.validate(data, shacl_graph=shapes_graph, ont_graph=ont_graph,
-                                           inference="none", advanced=True, allow_warnings=True)
+    _, results_graph, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes_graph,
+        ont_graph=ont_graph,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
     names = NamespaceManager(Graph(), bind_namespaces="none")
-    for prefix, namespace in {**PREFIXES, "kg": base_iri + "def/", "ks": base_iri + "def/shapes/"}.items():
+    own = {"kg": base_iri + "def/", "ks": base_iri + "def/shapes/"}
+    for prefix, namespace in {**PREFIXES, **own}.items():
         names.bind(prefix, namespace, override=True, replace=True)
     found: list[Violation] = []
     for result in results_graph.objects(None, SH.result):
@@ -303,16 +355,27 @@ def validate(paths: Sequence[Path], *, base_iri: str, shapes: Sequence[Path],
         value = results_graph.value(result, SH.value)
         severity = results_graph.value(result, SH.resultSeverity)
         file, line = _locate(focus, data, where) if focus is not None else (None, None)
-        found.append(Violation(
-            focus=str(focus) if isinstance(focus, URIRef) else f"_:{focus}",
-            shape=str(shape) if isinstance(shape, URIRef) else None,
-            constraint=names.normalizeUri(str(results_graph.value(result, SH.sourceConstraintComponent))),
-            path=path.n3(names) if isinstance(path, URIRef) else (str(path) if path is not None else None),
-            value=value.n3() if value is not None else None,
-            message=_message(results_graph, result),
-            severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
-            file=file, line=line))
-    found.sort(key=lambda v: (v.file or "\uffff", v.line or 0, v.focus, v.severity, v.shape or "", v.path or ""))
+        found.append(
+            Violation(
+                focus=str(focus) if isinstance(focus, URIRef) else f"_:{focus}",
+                shape=str(shape) if isinstance(shape, URIRef) else None,
+                constraint=names.normalizeUri(
+                    str(results_graph.value(result, SH.sourceConstraintComponent))
+                ),
+                path=path.n3(names) if path is not None else None,
+                value=value.n3() if value is not None else None,
+                message=_message(results_graph, result, shapes_graph),
+                severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+                file=file,
+                line=line,
+            )
+        )
+    order = {str(f): i for i, f in enumerate(files)}  # files in the order given, then lines
+    found.sort(key=lambda v: (order.get(v.file or "", len(order)), v.line or 0, v.focus, repr(v)))
     return ValidationReport(
-        conforms=not any(v.severity == "Violation" for v in found), results=tuple(found),
-        files=tuple(str(f) for f in files), triples=len(data), seconds=time.perf_counter() - start)
+        conforms=not any(v.severity == "Violation" for v in found),
+        results=tuple(found),
+        files=tuple(str(f) for f in files),
+        triples=len(data),
+        seconds=time.perf_counter() - start,
+    )

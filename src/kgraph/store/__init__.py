@@ -21,9 +21,10 @@ def open_store(settings: Settings, *, writable: bool = False) -> GraphStore:
     Raises :class:`~kgraph.errors.StoreUnavailable` if it cannot be opened.
     """
     if settings.is_remote:
-        from kgraph.store.remote import RemoteStore  # imported lazily: optional feature
+        from kgraph.store.remote import RemoteStore  # type: ignore[import-untyped,unused-ignore]
 
-        return RemoteStore.from_settings(settings)
+        remote: GraphStore = RemoteStore.from_settings(settings)
+        return remote
     from kgraph.store.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.store_path, writable=writable)

@@ -26,7 +26,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -157,7 +157,7 @@ class EmbeddedStore(GraphStore):
                     self._store = ox.Store.read_only(str(path))
                     meta = path.with_suffix(".json")
                     self._meta = json.loads(meta.read_text()) if meta.exists() else {}
-                except (OSError, ValueError) as exc:
+                except (OSError, ValueError, RuntimeError) as exc:  # RocksDB: RuntimeError
                     raise StoreUnavailable(
                         f"store {self.root}: version {version} cannot be opened "
                         f"(corrupt or incomplete?): {exc}"
@@ -206,7 +206,10 @@ class EmbeddedStore(GraphStore):
     def dump(self, fmt: Format, out: IO[bytes]) -> None:
         _, store = self._snapshot()
         kwargs: dict[str, Any] = {} if fmt.dataset else {"from_graph": ox.DefaultGraph()}
-        store.dump(out, format=oxi_format(fmt), **kwargs)
+        rdf_format = ox.RdfFormat.from_media_type(fmt.media_type)
+        if rdf_format is None:
+            raise StoreError(f"cannot dump as {fmt.media_type}")
+        store.dump(out, format=rdf_format, **kwargs)
 
     # -- writing -----------------------------------------------------------
 
@@ -223,7 +226,7 @@ class EmbeddedStore(GraphStore):
             yield
 
     def _new_version_dir(self) -> tuple[str, Path]:
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")  # sorts by time
         version = f"{stamp}-{uuid.uuid4().hex[:8]}"
         versions = self.root / "versions"
         versions.mkdir(parents=True, exist_ok=True)
@@ -293,7 +296,7 @@ class EmbeddedStore(GraphStore):
         try:
             if path.name.endswith(".gz"):
                 with gzip.open(path, "rb") as fh:
-                    store.bulk_load(fh, format=fmt, base_iri=base_iri)
+                    store.bulk_load(cast(IO[bytes], fh), format=fmt, base_iri=base_iri)
             else:
                 store.bulk_load(path=str(path), format=fmt, base_iri=base_iri)
         except SyntaxError as exc:

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.templating import Jinja2Templates
 from fastapi.concurrency import run_in_threadpool
+from fastapi.templating import Jinja2Templates
 from starlette.responses import Response, StreamingResponse
 
 from kgraph import sparql as service
