@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BASE, make_settings
 from kgraph.cli import main
 from kgraph.loader import validate_paths
 from kgraph.synth import COUNTIES, synth_file
+
+from .conftest import BASE, make_settings
 
 
 def test_same_seed_gives_the_same_bytes_and_another_seed_does_not(tmp_path: Path) -> None:
