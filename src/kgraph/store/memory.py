@@ -29,14 +29,21 @@ class MemoryStore(GraphStore):
     def __init__(self) -> None:
         self._store = ox.Store()
 
-    def load(self, files: Sequence[Path], *, base_iri: str) -> int:
+    def load(self, files: Sequence[Path], *, base_iri: str, graph_prefix: str | None = None) -> int:
         """Add the RDF in ``files``; return the number of quads now held.
 
+        With ``graph_prefix``, file number *i* goes into the named graph
+        ``<graph_prefix><i>`` (queries see the union of all graphs anyway).
         Raises RdfSyntaxError (file:line:col) and StoreError.
         """
-        for path in files:
-            EmbeddedStore._load_file(self._store, path, base_iri)
+        for i, path in enumerate(files):
+            graph = f"{graph_prefix}{i}" if graph_prefix else None
+            EmbeddedStore._load_file(self._store, path, base_iri, graph)
         return len(self._store)
+
+    def subjects_of(self, obj: Any) -> list[Any]:
+        """The distinct subjects of triples whose object is the term ``obj`` (a blank node, too)."""
+        return list({q.subject: None for q in self._store.quads_for_pattern(None, None, obj)})
 
     def query(
         self,
