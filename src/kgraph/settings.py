@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     max_url_chars: int = Field(16_384, ge=256)
     query_timeout_s: float = Field(10.0, gt=0)
     max_result_rows: int = Field(100_000, ge=1)
+    fast_validation_bytes: int = Field(2 * 2**20, ge=0)  # inputs this big: SHACL via SPARQL
+    reference_validation: bool = False  # always pyshacl (slow on large inputs)
+    result_cache_bytes: int = Field(32 * 2**20, ge=0)  # /sparql answers kept per process; 0: off
 
     # remote store (issue: scaling out)
     remote_query_url: str | None = None

@@ -22,6 +22,7 @@ from kgraph.settings import Settings
 from kgraph.store import open_store
 from kgraph.store.base import GraphStore
 from kgraph.web import health, pages, publishing, sparql
+from kgraph.web.cache import ResultCache
 from kgraph.web.errors import install_error_handlers
 
 HERE = Path(__file__).parent
@@ -53,6 +54,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.templates = make_templates(settings)
+    app.state.result_cache = ResultCache(settings.result_cache_bytes)
     if store is not None:
         app.state.store = store
     app.add_middleware(
