@@ -72,6 +72,9 @@ def test_nothing_offered() -> None:
         ("de-DE", "sv"),
         ("en;q=0.5, sv;q=0.4", "en"),
         ("*", "sv"),
+        ("sv-SE, en;q=0.5", "sv"),
+        ("en-US", "en"),
+        ("en;q=0, sv;q=0", "sv"),
     ],
 )
 def test_choose_language(header: str | None, expected: str) -> None:

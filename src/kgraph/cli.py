@@ -100,8 +100,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--reference", is_flag=True, help="Check with pyshacl, not the fast SPARQL check.")
 @common_options
-def validate(paths: tuple[Path, ...], settings: Settings) -> None:
+def validate(paths: tuple[Path, ...], reference: bool, settings: Settings) -> None:
     """Validate RDF files against the SHACL shapes in shapes/.
 
     PATHS are files or folders (default: ontology/ and data/). Prints a report
@@ -110,7 +111,7 @@ def validate(paths: tuple[Path, ...], settings: Settings) -> None:
     """
     from kgraph.loader import validate_paths
 
-    report = validate_paths(settings, list(paths))
+    report = validate_paths(settings, list(paths), reference=reference or None)
     click.echo(report.render())
     if not report.conforms:
         raise ValidationFailed(f"{len(report.violations())} violation(s)", None)
@@ -118,8 +119,9 @@ def validate(paths: tuple[Path, ...], settings: Settings) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--reference", is_flag=True, help="Check with pyshacl, not the fast SPARQL check.")
 @common_options
-def build(paths: tuple[Path, ...], settings: Settings) -> None:
+def build(paths: tuple[Path, ...], reference: bool, settings: Settings) -> None:
     """Validate, then load PATHS into a fresh store and swap it in atomically.
 
     PATHS are files or folders of Turtle, N-Triples, N-Quads, TriG, JSON-LD or
@@ -127,14 +129,14 @@ def build(paths: tuple[Path, ...], settings: Settings) -> None:
     data is refused and the served store is left exactly as it was.
     """
     from kgraph.loader import build as run_build
+    from kgraph.report import collect_rdf_files
     from kgraph.store import open_store
-    from kgraph.validation import collect_rdf_files
 
     chosen = list(paths) or settings.default_paths()
     size = sum(f.stat().st_size for f in collect_rdf_files(chosen))
     store = open_store(settings, writable=True)
     with progress_bar(size, "loading") as progress:
-        result = run_build(settings, store, chosen, progress=progress)
+        result = run_build(settings, store, chosen, progress=progress, reference=reference or None)
     for line in result.report.render().splitlines()[-1:]:
         click.echo(line, err=True)
     click.echo(
@@ -239,6 +241,99 @@ def query(query_or_file: str, fmt: str | None, settings: Settings) -> None:
     chosen = sparql.choose_format(result.kind, None, fmt or "turtle")
     result.serialize(chosen, out)
     out.flush()
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write (created; an earlier dump set there is replaced).",
+)
+@common_options
+def dump(out: Path, settings: Settings) -> None:
+    """Write the served data as dump files with checksums, VoID and a manifest.
+
+    N-Triples (gzip), Turtle, JSON-LD, RDF/XML of the default graph, N-Quads
+    (gzip) of all graphs when named graphs exist, void.ttl and manifest.json,
+    all from one store version.
+    """
+    from kgraph.dumps import write_dumps
+    from kgraph.store import open_store
+
+    manifest = write_dumps(open_store(settings), settings, out)
+    for f in (*manifest.files, manifest.void):
+        click.echo(f"{f.bytes:>12}  {f.sha256}  {out / f.name}")
+    click.echo(f"version {manifest.version}: {manifest.triples} triples", err=True)
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Validate against the DCAT-AP(-SE) SHACL shapes.")
+@click.option(
+    "--profile",
+    type=click.Choice(["3.0.1", "2.1.1"]),
+    default="3.0.1",
+    show_default=True,
+    help="DCAT-AP release to write (and check) the record for.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="rdfxml",
+    show_default=True,
+    help="turtle, rdfxml, jsonld or ntriples (when printing the record).",
+)
+@common_options
+def catalog(check: bool, profile: str, fmt: str, settings: Settings) -> None:
+    """Print the DCAT-AP-SE catalogue record, or with --check validate it.
+
+    The record needs the dump set of the served version (for sizes and
+    checksums): it is written under the dumps folder if missing. --check loads
+    the official shapes from dcat_ap_dir (KGRAPH_DCAT_AP_DIR, default
+    ../shared/dcat-ap) and dcat_ap_se_dir; it prints the report and exits 3
+    on any violation.
+    """
+    from kgraph.catalog import build_catalog
+    from kgraph.catalog_check import check_record
+    from kgraph.dumps import DumpCache
+    from kgraph.formats import GRAPH_FORMATS, by_name
+    from kgraph.store import open_store
+
+    chosen = by_name(fmt, GRAPH_FORMATS)
+    store = open_store(settings)
+    manifest = DumpCache(settings).current(store)
+    record = build_catalog(settings, store, manifest, profile=profile)
+    if not check:
+        rdflib_name = {"turtle": "turtle", "rdfxml": "xml", "jsonld": "json-ld"}
+        sys.stdout.buffer.write(
+            record.serialize(format=rdflib_name.get(chosen.name, "nt"), encoding="utf-8")
+        )
+        return
+    report = check_record(record, settings, profile)
+    click.echo(report.render())
+    if not report.conforms:
+        raise ValidationFailed(
+            f"{len(report.violations)} violation(s) in the catalogue record", None
+        )
+
+
+@cli.command()
+@click.option("--triples", type=click.IntRange(min=0), required=True, help="How many (at least).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="N-Triples file to write (.nt, or .nt.gz).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same bytes.")
+@common_options
+def synth(triples: int, out: Path, seed: int, settings: Settings) -> None:
+    """Write synthetic data of the domain's shapes (valid against shapes/) for benchmarks."""
+    from kgraph.synth import synth_file
+
+    n = synth_file(out, triples=triples, base_iri=settings.base_iri, seed=seed)
+    click.echo(f"wrote {n} triples to {out}", err=True)
 
 
 def _print_table(result: Any) -> None:

@@ -51,10 +51,30 @@ def choose(accept: str | None, offered: Sequence[str]) -> str | None:
 def choose_language(accept_language: str | None, offered: Sequence[str]) -> str:
     """The offered language the client prefers; the first offered one by default.
 
+    A range matches a language if it is the language, ``*``, or either is a
+    subtag-prefix of the other (``sv-SE`` stands for ``sv`` at its own quality).
+    Ties go to the order of ``offered``.
+
     >>> choose_language("en-GB,en;q=0.9,sv;q=0.5", ["sv", "en"])
     'en'
+    >>> choose_language("sv-SE, en;q=0.5", ["sv", "en"])
+    'sv'
     """
     if not accept_language:
         return offered[0]
-    parsed = parse_accept_header(accept_language, LanguageAccept)
-    return parsed.best_match(offered, default=offered[0]) or offered[0]
+    ranges = [(v.lower(), q) for v, q in parse_accept_header(accept_language, LanguageAccept)]
+
+    def quality(lang: str) -> float:
+        lang = lang.lower()
+        return max(
+            (
+                q
+                for r, q in ranges
+                if r in ("*", lang) or r.startswith(lang + "-") or lang.startswith(r + "-")
+            ),
+            default=0.0,
+        )
+
+    scored = [(quality(lang), -i, lang) for i, lang in enumerate(offered)]
+    best = max(scored)
+    return best[2] if best[0] > 0 else offered[0]

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     max_url_chars: int = Field(16_384, ge=256)
     query_timeout_s: float = Field(10.0, gt=0)
     max_result_rows: int = Field(100_000, ge=1)
+    fast_validation_bytes: int = Field(2 * 2**20, ge=0)  # inputs this big: SHACL via SPARQL
+    reference_validation: bool = False  # always pyshacl (slow on large inputs)
+    result_cache_bytes: int = Field(32 * 2**20, ge=0)  # /sparql answers kept per process; 0: off
 
     # remote store (issue: scaling out)
     remote_query_url: str | None = None
@@ -65,6 +68,40 @@ class Settings(BaseSettings):
     contact_email: str = "opendata@example.se"
     contact_name: str = "kgraph"
     license_iri: str = "http://creativecommons.org/publicdomain/zero/1.0/"
+    license_type: str = "http://purl.org/adms/licencetype/PublicDomain"  # ADMS licence type
+    # the dataset and catalogue record (VoID, DCAT-AP-SE; see docs/publishing.md)
+    dataset_id: str = Field("kvinnofrid", pattern=r"^[a-z0-9][a-z0-9-]*$")
+    dataset_title_sv: str = "Länsstyrelsernas arbete mot mäns våld mot kvinnor"
+    dataset_title_en: str = (
+        "The county administrative boards' work against men's violence against women"
+    )
+    dataset_description_sv: str = (
+        "Länsstyrelsernas uppdrag, publikationer, projekt, bidrag, tillsyner och kartläggningar "
+        "i arbetet mot mäns våld mot kvinnor, som länkade data."
+    )
+    dataset_description_en: str = (
+        "The mandates, publications, projects, grants, supervisions and mappings of Sweden's "
+        "county administrative boards in their work against men's violence against women, "
+        "as linked data."
+    )
+    dataset_keywords_sv: list[str] = [
+        "mäns våld mot kvinnor", "kvinnofrid", "länsstyrelser", "hedersrelaterat våld",
+        "jämställdhet",
+    ]  # fmt: skip
+    dataset_keywords_en: list[str] = [
+        "men's violence against women", "county administrative boards",
+        "honour-related violence", "gender equality",
+    ]  # fmt: skip
+    # EU data-theme codes (http://publications.europa.eu/resource/authority/data-theme/...)
+    dataset_themes: list[str] = ["SOCI", "JUST", "GOVE"]
+    catalog_title_sv: str = "Katalog över öppna data från kgraph"
+    catalog_title_en: str = "Catalogue of open data from kgraph"
+    catalog_description_sv: str = "Datamängder och tjänster som publiceras av denna kgraph-server."
+    catalog_description_en: str = "Datasets and services published by this kgraph server."
+    # SHACL shapes for `kgraph catalog --check` (copies of the official DCAT-AP / -SE files)
+    dcat_ap_dir: Path = Path("../shared/dcat-ap")
+    dcat_ap_se_dir: Path = Path("../shared/dcat-ap-se")
+    dump_wait_s: float = Field(300.0, gt=0)  # how long a request waits for dumps to be written
 
     write_token: str | None = None
     log_level: str = "info"

@@ -21,7 +21,8 @@ from kgraph import __version__
 from kgraph.settings import Settings
 from kgraph.store import open_store
 from kgraph.store.base import GraphStore
-from kgraph.web import health, sparql
+from kgraph.web import health, pages, publishing, sparql
+from kgraph.web.cache import ResultCache
 from kgraph.web.errors import install_error_handlers
 
 HERE = Path(__file__).parent
@@ -53,6 +54,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.templates = make_templates(settings)
+    app.state.result_cache = ResultCache(settings.result_cache_bytes)
     if store is not None:
         app.state.store = store
     app.add_middleware(
@@ -67,6 +69,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(health.router)
     app.include_router(sparql.router)
+    publishing.install(app, settings)
+    app.include_router(pages.router)  # keep LAST: its catch-all answers every other path
     return app
 
 

@@ -17,6 +17,7 @@ from kgraph.formats import HTML, RDF_FORMATS, Format, by_name
 from kgraph.negotiation import choose
 from kgraph.protocol import parse_query_request
 from kgraph.settings import Settings
+from kgraph.web.cache import CachedAnswer, CacheKey, ResultCache, cache_key
 from kgraph.web.deps import SettingsDep, StoreDep, TemplatesDep
 from kgraph.web.rdfutil import serialize_turtle
 from kgraph.web.streaming import QueryJob
@@ -64,16 +65,33 @@ async def sparql_endpoint(
     accept = request.headers.get("accept")
     if req is None:
         return describe_service(request, settings, templates)
-    job = QueryJob(
-        lambda: service.run_query(store, req, base_iri=settings.base_iri),
-        lambda kind: service.choose_format(kind, accept, req.format, html=True),
-        lambda result: _html_context(result, settings.base_iri),
-    )
+    cache: ResultCache = request.app.state.result_cache
+    jobs: list[QueryJob] = []
+
+    def start() -> tuple[CacheKey, CachedAnswer | None, Any]:
+        key = cache_key(store, req, accept)
+        hit = cache.get(key)
+        if hit is not None:
+            return key, hit, None
+        jobs.append(
+            QueryJob(
+                lambda: service.run_query(store, req, base_iri=settings.base_iri),
+                lambda kind: service.choose_format(kind, accept, req.format, html=True),
+                lambda result: _html_context(result, settings.base_iri),
+            )
+        )
+        return key, None, jobs[0].start()
+
     try:
-        fmt, context, first, complete = await run_in_threadpool(job.start)
+        key, hit, started = await run_in_threadpool(start)
     except BaseException:
-        job.cancel()
+        for job in jobs:
+            job.cancel()
         raise
+    if hit is not None:
+        return Response(hit.body, media_type=hit.content_type, headers=hit.headers)
+    job = jobs[0]
+    fmt, context, first, complete = started
     headers = {"Vary": "Accept"}
     if context is not None:
         return templates.TemplateResponse(
@@ -83,6 +101,7 @@ async def sparql_endpoint(
             headers=headers,
         )
     if complete:
+        cache.put(key, CachedAnswer(first, fmt.content_type, headers))
         return Response(first, media_type=fmt.content_type, headers=headers)
 
     def chunks() -> Iterator[bytes]:

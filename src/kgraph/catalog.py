@@ -1,0 +1,345 @@
+"""The DCAT-AP-SE catalogue record: a small rdflib graph built from settings, store and dumps.
+
+The record has one ``dcat:Catalog`` with one ``dcat:Dataset`` (the published
+data), one ``dcat:Distribution`` per dump file and a ``dcat:DataService`` for
+the SPARQL endpoint. Publisher, contact point, licence and texts come from
+settings; temporal and spatial coverage are computed from the data; sizes and
+checksums come from the dump manifest. Catalogue, dataset, distributions, data
+service, publisher and contact point have IRIs (no blank nodes), as the Swedish
+data portal requires; every node the DCAT-AP range shapes check is typed.
+
+Spatial coverage: Sweden by the EU country authority IRI, and each county in
+the data by its NUTS 3 IRI (``http://data.europa.eu/nuts/code/SE...``: in Sweden
+the NUTS 3 regions are exactly the 21 län), found from the county's two-digit
+code; a county whose code is not in the table is listed by its own IRI.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
+
+from kgraph.dumps import DumpFile, Manifest
+from kgraph.settings import Settings
+from kgraph.store.base import GraphStore
+from kgraph.void import dataset_iri
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+EU = "http://publications.europa.eu/resource/authority/"
+IANA = "https://www.iana.org/assignments/media-types/"
+NUTS = "http://data.europa.eu/nuts/code/"
+SWEDEN = f"{EU}country/SWE"
+STABLE = URIRef(f"{EU}planned-availability/STABLE")
+
+# EU file-type authority codes for our formats
+FILE_TYPES = {
+    "ntriples": "RDF_N_TRIPLES",
+    "turtle": "RDF_TURTLE",
+    "jsonld": "JSON_LD",
+    "rdfxml": "RDF_XML",
+    "nquads": "RDF_N_QUADS",
+    "trig": "RDF_TRIG",
+}
+
+# The two-digit SCB county code -> NUTS 2021 level-3 code of the same county.
+NUTS3_BY_COUNTY_CODE = {
+    "01": "SE110", "03": "SE121", "04": "SE122", "05": "SE123", "06": "SE211",
+    "07": "SE212", "08": "SE213", "09": "SE214", "10": "SE221", "12": "SE224",
+    "13": "SE231", "14": "SE232", "17": "SE311", "18": "SE124", "19": "SE125",
+    "20": "SE312", "21": "SE313", "22": "SE321", "23": "SE322", "24": "SE331",
+    "25": "SE332",
+}  # fmt: skip
+
+
+def catalog_iri(settings: Settings) -> str:
+    return f"{settings.base_iri}id/catalog/{settings.dataset_id}"
+
+
+def publisher_iri(settings: Settings) -> str:
+    return settings.publisher_iri or f"{settings.base_iri}id/agent/publisher"
+
+
+def distribution_iri(settings: Settings, dump: DumpFile) -> str:
+    return f"{settings.base_iri}id/distribution/{dump.name.replace('.', '-')}"
+
+
+def year_range(store: GraphStore) -> tuple[int, int] | None:
+    """The smallest and largest ``xsd:gYear`` value in the default graph, or ``None``."""
+    rows = store.select(
+        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
+        "SELECT (MIN(?y) AS ?min) (MAX(?y) AS ?max) "
+        "{ ?s ?p ?o FILTER(isLiteral(?o) && DATATYPE(?o) = xsd:gYear) "
+        "  BIND(xsd:integer(SUBSTR(STR(?o), 1, 4)) AS ?y) }"
+    )
+    if not rows or "min" not in rows[0]:
+        return None
+    return int(rows[0]["min"].value), int(rows[0]["max"].value)
+
+
+def counties(store: GraphStore) -> list[tuple[str, str, str]]:
+    """(county IRI, two-digit code, Swedish label) of each county in the data."""
+    rows = store.select(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "PREFIX schema: <https://schema.org/> "
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?c (SAMPLE(?code) AS ?n) (SAMPLE(?label) AS ?l) "
+        "{ ?c a schema:AdministrativeArea ; skos:notation ?code "
+        "  FILTER(REGEX(STR(?code), '^[0-9]{2}$')) "
+        "  OPTIONAL { ?c rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), 'sv')) } } "
+        "GROUP BY ?c ORDER BY ?n"
+    )
+    return [(r["c"].value, r["n"].value, r["l"].value if "l" in r else "") for r in rows]
+
+
+def _texts(g: Graph, node: URIRef, pred: URIRef, sv: str, en: str) -> None:
+    g.add((node, pred, Literal(sv, lang="sv")))
+    g.add((node, pred, Literal(en, lang="en")))
+
+
+def build_catalog(
+    settings: Settings, store: GraphStore, manifest: Manifest, *, profile: str = "3.0.1"
+) -> Graph:
+    """The DCAT-AP-SE record for the dump set ``manifest`` of ``store``. Raises StoreError.
+
+    ``profile="2.1.1"`` writes the two things DCAT-AP 2 wants differently:
+    ``dcat:byteSize`` as ``xsd:decimal`` and a SHA-1 checksum (the 2.1.1 shapes
+    allow no other algorithm). The default is DCAT-AP(-SE) 3.0.1.
+    """
+    dcat2 = profile.startswith("2.")
+    base = settings.base_iri
+    g = Graph()
+    for prefix, ns in (
+        ("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD),
+        ("spdx", SPDX), ("skos", SKOS), ("adms", ADMS), ("dcatap", DCATAP),
+    ):  # fmt: skip
+        g.bind(prefix, ns)
+
+    catalog = URIRef(catalog_iri(settings))
+    dataset = URIRef(dataset_iri(settings))
+    service = URIRef(f"{base}id/service/sparql")
+    publisher = URIRef(publisher_iri(settings))
+    contact = URIRef(f"{base}id/contact/{settings.dataset_id}")
+    licence = URIRef(settings.license_iri)
+    swedish = URIRef(f"{EU}language/SWE")
+    english = URIRef(f"{EU}language/ENG")
+    homepage = URIRef(base)
+    modified = Literal(manifest.modified or manifest.generated, datatype=XSD.dateTime)
+
+    # shared nodes, typed for the range shapes
+    g.add((licence, RDF.type, DCTERMS.LicenseDocument))
+    g.add((licence, DCTERMS.type, URIRef(settings.license_type)))
+    g.add((URIRef(settings.license_type), RDF.type, SKOS.Concept))
+    g.add(
+        (
+            URIRef(settings.license_type),
+            SKOS.prefLabel,
+            Literal(settings.license_type.rsplit("/", 1)[-1], lang="en"),
+        )
+    )
+    for language in (swedish, english):
+        g.add((language, RDF.type, DCTERMS.LinguisticSystem))
+    g.add((homepage, RDF.type, FOAF.Document))
+    g.add((publisher, RDF.type, FOAF.Agent))
+    g.add((publisher, FOAF.name, Literal(settings.publisher_name)))
+    g.add((publisher, DCTERMS.type, URIRef(settings.publisher_type)))
+    g.add((URIRef(settings.publisher_type), RDF.type, SKOS.Concept))
+    g.add(
+        (
+            URIRef(settings.publisher_type),
+            SKOS.prefLabel,
+            Literal(settings.publisher_type.rsplit("/", 1)[-1], lang="en"),
+        )
+    )
+    g.add((contact, RDF.type, VCARD.Kind))
+    g.add((contact, RDF.type, VCARD.Organization))
+    g.add((contact, VCARD.fn, Literal(settings.contact_name)))
+    g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{settings.contact_email}")))
+
+    # the catalogue
+    g.add((catalog, RDF.type, DCAT.Catalog))
+    _texts(g, catalog, DCTERMS.title, settings.catalog_title_sv, settings.catalog_title_en)
+    _texts(
+        g,
+        catalog,
+        DCTERMS.description,
+        settings.catalog_description_sv,
+        settings.catalog_description_en,
+    )
+    g.add((catalog, DCTERMS.publisher, publisher))
+    g.add((catalog, DCTERMS.license, licence))
+    g.add((catalog, DCTERMS.language, swedish))
+    g.add((catalog, DCTERMS.language, english))
+    g.add((catalog, DCTERMS.modified, modified))
+    g.add((catalog, FOAF.homepage, homepage))
+    g.add((catalog, DCTERMS.spatial, URIRef(SWEDEN)))
+    g.add((catalog, DCAT.dataset, dataset))
+    g.add((catalog, DCAT.service, service))
+    themes = URIRef(f"{EU}data-theme")
+    g.add((catalog, DCAT.themeTaxonomy, themes))
+    g.add((themes, RDF.type, SKOS.ConceptScheme))
+    g.add((themes, DCTERMS.title, Literal("Data theme", lang="en")))
+
+    # the dataset
+    g.add((dataset, RDF.type, DCAT.Dataset))
+    _texts(g, dataset, DCTERMS.title, settings.dataset_title_sv, settings.dataset_title_en)
+    _texts(
+        g,
+        dataset,
+        DCTERMS.description,
+        settings.dataset_description_sv,
+        settings.dataset_description_en,
+    )
+    g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
+    g.add((dataset, DCTERMS.publisher, publisher))
+    g.add((dataset, DCAT.contactPoint, contact))
+    g.add((dataset, DCTERMS.license, licence))
+    access = URIRef(f"{EU}access-right/PUBLIC")
+    g.add((dataset, DCTERMS.accessRights, access))
+    g.add((access, RDF.type, DCTERMS.RightsStatement))
+    g.add((dataset, DCTERMS.language, swedish))
+    g.add((dataset, DCTERMS.language, english))
+    g.add((dataset, DCTERMS.modified, modified))
+    g.add((dataset, DCAT.landingPage, homepage))
+    g.add((dataset, DCTERMS.conformsTo, URIRef(f"{base}def/")))
+    g.add((URIRef(f"{base}def/"), RDF.type, DCTERMS.Standard))
+    for code in settings.dataset_themes:
+        theme = URIRef(f"{EU}data-theme/{code}")
+        g.add((theme, RDF.type, SKOS.Concept))
+        g.add((theme, SKOS.inScheme, themes))
+        g.add((theme, SKOS.prefLabel, Literal(code, lang="en")))
+        for node in (dataset, service):
+            g.add((node, DCAT.theme, theme))
+    keywords = (("sv", settings.dataset_keywords_sv), ("en", settings.dataset_keywords_en))
+    for lang, words in keywords:
+        for word in words:
+            for node in (dataset, service):
+                g.add((node, DCAT.keyword, Literal(word, lang=lang)))
+    _spatial(g, dataset, store)
+    years = year_range(store)
+    if years is not None:
+        period = BNode()
+        g.add((dataset, DCTERMS.temporal, period))
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        # whole years as dates: DCAT-AP 2.1.1 accepts only xsd:date/dateTime here
+        g.add((period, DCAT.startDate, Literal(f"{years[0]:04d}-01-01", datatype=XSD.date)))
+        g.add((period, DCAT.endDate, Literal(f"{years[1]:04d}-12-31", datatype=XSD.date)))
+
+    # one distribution per dump file
+    for dump in manifest.files:
+        dist = URIRef(distribution_iri(settings, dump))
+        g.add((dataset, DCAT.distribution, dist))
+        _distribution(g, dist, dump, settings, licence, modified, dcat2=dcat2)
+
+    # the SPARQL endpoint
+    g.add((service, RDF.type, DCAT.DataService))
+    g.add((service, DCTERMS.title, Literal("SPARQL-ändpunkt", lang="sv")))
+    g.add((service, DCTERMS.title, Literal("SPARQL endpoint", lang="en")))
+    g.add((service, DCAT.endpointURL, URIRef(f"{base}sparql")))
+    g.add((service, DCAT.endpointDescription, URIRef(f"{base}sparql")))
+    g.add((service, DCAT.servesDataset, dataset))
+    g.add((service, DCTERMS.license, licence))
+    g.add((service, DCTERMS.publisher, publisher))
+    g.add((service, DCAT.contactPoint, contact))
+    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((URIRef("https://www.w3.org/TR/sparql11-protocol/"), RDF.type, DCTERMS.Standard))
+    return g
+
+
+def _spatial(g: Graph, dataset: URIRef, store: GraphStore) -> None:
+    sweden = URIRef(SWEDEN)
+    g.add((dataset, DCTERMS.spatial, sweden))
+    g.add((sweden, RDF.type, DCTERMS.Location))
+    g.add((sweden, SKOS.prefLabel, Literal("Sverige", lang="sv")))
+    for iri, code, label in counties(store):
+        nuts = NUTS3_BY_COUNTY_CODE.get(code)
+        place = URIRef(f"{NUTS}{nuts}") if nuts else URIRef(iri)
+        g.add((dataset, DCTERMS.spatial, place))
+        g.add((place, RDF.type, DCTERMS.Location))
+        if label:
+            g.add((place, SKOS.prefLabel, Literal(label, lang="sv")))
+        if nuts:
+            g.add((place, SKOS.exactMatch, URIRef(iri)))
+
+
+def _distribution(
+    g: Graph,
+    dist: URIRef,
+    dump: DumpFile,
+    settings: Settings,
+    licence: URIRef,
+    modified: Literal,
+    *,
+    dcat2: bool,
+) -> None:
+    base = settings.base_iri
+    g.add((dist, RDF.type, DCAT.Distribution))
+    label = {
+        "ntriples": "N-Triples",
+        "turtle": "Turtle",
+        "jsonld": "JSON-LD",
+        "rdfxml": "RDF/XML",
+        "nquads": "N-Quads",
+    }.get(dump.format, dump.format)
+    packed = " (gzip)" if dump.compressed else ""
+    g.add((dist, DCTERMS.title, Literal(f"Hela datamängden som {label}{packed}", lang="sv")))
+    g.add((dist, DCTERMS.title, Literal(f"The whole dataset as {label}{packed}", lang="en")))
+    g.add((dist, DCAT.accessURL, URIRef(f"{base}dumps/")))
+    g.add((dist, DCAT.downloadURL, URIRef(f"{base}dumps/{dump.name}")))
+    media = URIRef(IANA + dump.media_type)
+    g.add((dist, DCAT.mediaType, media))
+    g.add((media, RDF.type, DCTERMS.MediaType))
+    if dump.compressed:
+        gz = URIRef(IANA + "application/gzip")
+        g.add((dist, DCAT.compressFormat, gz))
+        g.add((gz, RDF.type, DCTERMS.MediaType))
+    fmt = URIRef(f"{EU}file-type/{FILE_TYPES[dump.format]}")
+    g.add((dist, DCTERMS.format, fmt))
+    g.add((fmt, RDF.type, DCTERMS.MediaTypeOrExtent))
+    size = (
+        Literal(Decimal(dump.bytes), datatype=XSD.decimal)
+        if dcat2
+        else Literal(dump.bytes, datatype=XSD.nonNegativeInteger)
+    )
+    g.add((dist, DCAT.byteSize, size))
+    checksum = BNode()
+    algorithm, digest = (
+        (SPDX.checksumAlgorithm_sha1, dump.sha1)
+        if dcat2
+        else (SPDX.checksumAlgorithm_sha256, dump.sha256)
+    )
+    g.add((dist, SPDX.checksum, checksum))
+    g.add((checksum, RDF.type, SPDX.Checksum))
+    g.add((checksum, SPDX.algorithm, algorithm))
+    g.add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
+    g.add((dist, DCATAP.availability, STABLE))
+    g.add((STABLE, RDF.type, SKOS.Concept))
+    g.add((STABLE, SKOS.prefLabel, Literal("stable", lang="en")))
+    g.add(
+        (
+            dist,
+            DCTERMS.description,
+            Literal(
+                f"Alla tripplar i datamängden som {label}{packed}, skrivna från samma version "
+                "som SPARQL-ändpunkten svarar från.",
+                lang="sv",
+            ),
+        )
+    )
+    g.add(
+        (
+            dist,
+            DCTERMS.description,
+            Literal(
+                f"Every triple of the dataset as {label}{packed}, written from the same version "
+                "the SPARQL endpoint answers from.",
+                lang="en",
+            ),
+        )
+    )
+    g.add((dist, DCTERMS.license, licence))
+    g.add((dist, DCTERMS.modified, modified))

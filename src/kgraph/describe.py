@@ -1,0 +1,533 @@
+"""Descriptions of resources: the RDF of one IRI, and the plain data its page shows.
+
+Everything returned here is plain Python (strings, dataclasses): no store terms
+leave the thread that ran the query.
+
+The RDF description of an IRI is its triples (subject = the IRI), the triples
+of blank nodes it points to (``schema:amount [...]``), and the labels of the
+resources it links to. The ontology IRI (``<base>def/``) is described with the
+whole ontology.
+
+>>> is_safe_iri("http://127.0.0.1:8000/id/county/kalmar")
+True
+>>> is_safe_iri("http://x/> } DROP ALL #")
+False
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import rdflib
+
+from kgraph.formats import Format
+from kgraph.store.base import GraphStore
+from kgraph.terms import (
+    DCT,
+    LABEL_PROPERTIES,
+    OWL,
+    PROVENANCE,
+    RDF,
+    RDF_TYPE,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    XSD,
+    curie,
+    term_label,
+)
+
+_IRI_OK = re.compile(r"^https?://[^\s<>\"{}|\\^`\x00-\x20]*$")
+_PLAIN_TYPES = {XSD + "string", RDF + "langString"}
+_LABEL_VALUES = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+# Properties shown first on a page, in this order; the rest follow by label.
+_ORDER = [
+    DCT + "title",
+    RDFS + "label",
+    SKOS + "prefLabel",
+    DCT + "alternative",
+    DCT + "description",
+    RDFS + "comment",
+    SKOS + "definition",
+    DCT + "creator",
+    DCT + "publisher",
+    DCT + "issued",
+    DCT + "identifier",
+    DCT + "subject",
+]
+
+
+def is_safe_iri(iri: str) -> bool:
+    """True if ``iri`` can be written as ``<iri>`` in SPARQL (no spaces, no ``<>"{}|^`\\``)."""
+    return bool(_IRI_OK.match(iri))
+
+
+@dataclass(frozen=True)
+class Term:
+    """An RDF term as plain data."""
+
+    kind: Literal["iri", "bnode", "literal"]
+    value: str
+    lang: str | None = None
+    datatype: str | None = None  # None for plain and language-tagged strings
+
+
+def to_term(t: Any) -> Term:
+    """A store term (``.value``, ``.language``, ``.datatype``) as a :class:`Term`."""
+    name = type(t).__name__
+    if name == "NamedNode":
+        return Term("iri", t.value)
+    if name == "BlankNode":
+        return Term("bnode", t.value)
+    datatype = t.datatype.value if getattr(t, "datatype", None) is not None else None
+    return Term(
+        "literal",
+        t.value,
+        getattr(t, "language", None) or None,
+        None if datatype in _PLAIN_TYPES else datatype,
+    )
+
+
+# --------------------------------------------------------------------- RDF
+
+
+def description_query(iri: str, base_iri: str) -> str:
+    """The CONSTRUCT that gives the RDF description of ``iri``."""
+    ontology = ""
+    if iri == base_iri + "def/":
+        ontology = (
+            f'UNION {{ ?x ?xp ?xo . FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{base_iri}def/")) }}'
+        )
+    return f"""CONSTRUCT {{ <{iri}> ?p ?o . ?x ?xp ?xo . ?o ?bp ?bo . ?o ?lp ?l }}
+WHERE {{
+  {{ <{iri}> ?p ?o }}
+  UNION {{ <{iri}> ?p ?o . FILTER(isBlank(?o)) ?o ?bp ?bo }}
+  UNION {{ <{iri}> ?p ?o . FILTER(isIRI(?o)) VALUES ?lp {{ {_LABEL_VALUES} }} ?o ?lp ?l }}
+  {ontology}
+}}"""
+
+
+def exists(store: GraphStore, iri: str) -> bool:
+    """True if ``iri`` is the subject or object of a triple in the store."""
+    return store.ask(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
+
+
+def description_rdf(
+    store: GraphStore,
+    iri: str,
+    fmt: Format,
+    base_iri: str,
+    metadata: rdflib.Graph | None = None,
+) -> bytes | None:
+    """The RDF description of ``iri`` in ``fmt``, or ``None`` if nothing describes it.
+
+    ``metadata`` is a graph the server derives from the data (the catalogue
+    record, VoID): IRIs it mints are described from it, by the same rules.
+    Raises StoreError.
+    """
+    if not is_safe_iri(iri):
+        return None
+    if not exists(store, iri):
+        if metadata is None or (rdflib.URIRef(iri), None, None) not in metadata:
+            return None
+        return _serialise(metadata.cbd(rdflib.URIRef(iri)), fmt)
+    return store.construct(description_query(iri, base_iri), fmt)
+
+
+def metadata_triples(
+    metadata: rdflib.Graph | None, iri: str
+) -> list[tuple[str, Term, str | None, Term | None]]:
+    """``iri``'s triples in ``metadata`` as page rows (blank-node objects expanded once)."""
+    if metadata is None:
+        return []
+    rows: list[tuple[str, Term, str | None, Term | None]] = []
+    for p, o in metadata.predicate_objects(rdflib.URIRef(iri)):
+        if isinstance(o, rdflib.BNode):
+            rows.extend(
+                (str(p), Term("bnode", str(o)), str(bp), _rdflib_term(bo))
+                for bp, bo in metadata.predicate_objects(o)
+            )
+        else:
+            rows.append((str(p), _rdflib_term(o), None, None))
+    return rows
+
+
+def _rdflib_term(t: Any) -> Term:
+    if isinstance(t, rdflib.URIRef):
+        return Term("iri", str(t))
+    if isinstance(t, rdflib.BNode):
+        return Term("bnode", str(t))
+    datatype = str(t.datatype) if t.datatype is not None else None
+    return Term("literal", str(t), t.language, None if datatype in _PLAIN_TYPES else datatype)
+
+
+def _serialise(graph: rdflib.Graph, fmt: Format) -> bytes:
+    """A small rdflib graph in ``fmt``."""
+    names = {"turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml", "ntriples": "nt"}
+    return graph.serialize(format=names[fmt.name], encoding="utf-8")
+
+
+# -------------------------------------------------------------------- labels
+
+
+class Labels:
+    """Labels of IRIs from the store, picked in the reader's language.
+
+    Preference: the reader's language, then no language tag, then any other;
+    within those, ``skos:prefLabel`` > ``rdfs:label`` > ``dct:title``.
+    """
+
+    def __init__(self, lang: str, base_iri: str) -> None:
+        self.lang = lang
+        self.base_iri = base_iri
+        self._cands: dict[str, list[tuple[int, int, str, str | None]]] = defaultdict(list)
+
+    def load(self, store: GraphStore, iris: Iterable[str]) -> None:
+        todo = sorted({i for i in iris if is_safe_iri(i) and i not in self._cands})
+        for start in range(0, len(todo), 200):
+            values = " ".join(f"<{i}>" for i in todo[start : start + 200])
+            rows = store.select(
+                f"SELECT ?x ?lp ?l WHERE {{ VALUES ?x {{ {values} }} "
+                f"VALUES ?lp {{ {_LABEL_VALUES} }} ?x ?lp ?l FILTER(isLiteral(?l)) }}"
+            )
+            for row in rows:
+                lit = to_term(row["l"])
+                self.add(row["x"].value, row["lp"].value, lit.value, lit.lang)
+
+    def add(self, iri: str, prop: str, text: str, lang: str | None) -> None:
+        rank_lang = 0 if lang == self.lang else (1 if not lang else 2)
+        rank_prop = LABEL_PROPERTIES.index(prop) if prop in LABEL_PROPERTIES else 9
+        self._cands[iri].append((rank_lang, rank_prop, text, lang))
+
+    def get(self, iri: str) -> tuple[str, str | None] | None:
+        """``(text, lang)`` of the best label in the store, or ``None``."""
+        cands = self._cands.get(iri)
+        if not cands:
+            return None
+        best = min(cands)
+        return best[2], best[3]
+
+    def text(self, iri: str) -> tuple[str, str | None]:
+        """A label for ``iri``: from the store, the standard-term table, or a short form."""
+        found = self.get(iri)
+        if found is not None:
+            return found
+        std = term_label(iri, self.lang)
+        if std is not None:
+            return std, self.lang
+        if iri.startswith(self.base_iri + "def/"):
+            return "kg:" + iri[len(self.base_iri) + 4 :], None
+        if iri.startswith(self.base_iri):
+            return iri[len(self.base_iri) :], None
+        return curie(iri), None
+
+
+# -------------------------------------------------------------- page data
+
+
+@dataclass
+class Value:
+    """One value of a property, ready to show."""
+
+    text: str
+    lang: str | None = None
+    href: str | None = None
+    iri: str | None = None
+    datatype: str | None = None  # a label for the datatype
+    nested: list[Row] = field(default_factory=list)  # a blank node's properties
+
+
+@dataclass
+class Row:
+    """A property and its values (or, for incoming links, the resources linking here)."""
+
+    predicate: str
+    label: str
+    href: str
+    values: list[Value]
+
+
+@dataclass
+class ResourceView:
+    """Everything a resource page shows."""
+
+    iri: str
+    href: str
+    label: str
+    label_lang: str | None
+    types: list[Value]
+    rows: list[Row]
+    incoming: list[Row]
+    sources: list[Value]
+    comment: Value | None = None
+
+    def type_iris(self) -> set[str]:
+        return {t.iri for t in self.types if t.iri}
+
+    def values_of(self, predicate: str) -> list[Value]:
+        for row in self.rows:
+            if row.predicate == predicate:
+                return row.values
+        return []
+
+
+def href_for(iri: str, base_iri: str) -> str:
+    """The link to ``iri`` on this server (a path) or, outside the base, the IRI itself.
+
+    >>> href_for("http://h/id/x", "http://h/"), href_for("https://schema.org/", "http://h/")
+    ('/id/x', 'https://schema.org/')
+    """
+    return "/" + iri[len(base_iri) :] if iri.startswith(base_iri) else iri
+
+
+def _value(term: Term, labels: Labels) -> Value:
+    if term.kind == "iri":
+        text, lang = labels.text(term.value)
+        return Value(text, lang, href_for(term.value, labels.base_iri), term.value)
+    if term.kind == "bnode":
+        return Value("", None)
+    dt = None
+    if term.datatype:
+        dt = term_label(term.datatype, labels.lang) or curie(term.datatype)
+    return Value(term.value, term.lang, datatype=dt)
+
+
+def capitalise(text: str) -> str:
+    """First letter upper case (ontology labels are lower case, as in running text)."""
+    return text[:1].upper() + text[1:]
+
+
+def _sort_rows(rows: dict[str, list[Value]], labels: Labels) -> list[Row]:
+    def key(p: str) -> tuple[int, str]:
+        return (_ORDER.index(p) if p in _ORDER else len(_ORDER), labels.text(p)[0].lower())
+
+    out = []
+    for p in sorted(rows, key=key):
+        values = sorted(rows[p], key=lambda v: (v.lang != labels.lang, v.text.lower()))
+        out.append(Row(p, capitalise(labels.text(p)[0]), href_for(p, labels.base_iri), values))
+    return out
+
+
+def describe_resource(
+    store: GraphStore,
+    iri: str,
+    *,
+    base_iri: str,
+    lang: str,
+    metadata: rdflib.Graph | None = None,
+) -> ResourceView | None:
+    """The data of ``iri``'s page, or ``None`` if the store knows nothing of it.
+
+    Raises StoreError.
+    """
+    if not is_safe_iri(iri):
+        return None
+    out = store.select(
+        f"SELECT ?p ?o ?bp ?bo WHERE {{ <{iri}> ?p ?o "
+        f"OPTIONAL {{ FILTER(isBlank(?o)) ?o ?bp ?bo }} }}"
+    )
+    inc = store.select(
+        f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(isIRI(?s) && ?p != <{RDF_TYPE}>) }} "
+        "LIMIT 2000"
+    )
+    triples: list[tuple[str, Term, str | None, Term | None]] = [
+        (
+            row["p"].value,
+            to_term(row["o"]),
+            row["bp"].value if "bp" in row else None,
+            to_term(row["bo"]) if "bo" in row else None,
+        )
+        for row in out
+    ]
+    incoming = [(row["s"].value, row["p"].value) for row in inc]
+    if not triples and not incoming and not exists(store, iri):
+        triples = metadata_triples(metadata, iri)
+        if not triples:
+            return None
+    labels = Labels(lang, base_iri)
+    wanted = {iri}
+    for p, o, bp, bo in triples:
+        wanted.add(p)
+        if o.kind == "iri":
+            wanted.add(o.value)
+        if bp:
+            wanted.add(bp)
+        if bo is not None and bo.kind == "iri":
+            wanted.add(bo.value)
+    for s, p in incoming:
+        wanted.update((s, p))
+    labels.load(store, wanted)
+
+    types: list[Value] = []
+    props: dict[str, list[Value]] = defaultdict(list)
+    bnodes: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
+    seen: set[tuple[str, Term]] = set()
+    sources: list[Value] = []
+    comment: Value | None = None
+    for p, o, bp, bo in triples:
+        if bp and bo is not None:
+            bnodes[o.value][bp].append(_value(bo, labels))
+        if (p, o) in seen:
+            continue
+        seen.add((p, o))
+        if p == RDF_TYPE and o.kind == "iri":
+            types.append(_value(o, labels))
+        elif p == PROVENANCE and o.kind == "iri":
+            sources.append(_value(o, labels))
+        else:
+            props[p].append(_value(o, labels) if o.kind != "bnode" else Value("", iri=o.value))
+    # Fill in blank-node values with their own properties.
+    for values in props.values():
+        for v in values:
+            if v.iri is not None and v.iri in bnodes:
+                v.nested = _sort_rows(bnodes[v.iri], labels)
+                v.iri = None
+    for p in (RDFS + "comment", DCT + "description", SKOS + "definition"):
+        candidates = [v for v in props.get(p, []) if v.lang in (lang, None)]
+        if candidates:
+            comment = candidates[0]
+            break
+    in_rows: dict[str, list[Value]] = defaultdict(list)
+    for s, p in incoming:
+        in_rows[p].append(_value(Term("iri", s), labels))
+    label, label_lang = labels.text(iri)
+    return ResourceView(
+        iri=iri,
+        href=href_for(iri, base_iri),
+        label=label,
+        label_lang=label_lang,
+        types=sorted(types, key=lambda v: (not v.iri or not v.iri.startswith(base_iri), v.text)),
+        rows=_sort_rows(props, labels),
+        incoming=_sort_rows(in_rows, labels),
+        sources=sorted(sources, key=lambda v: v.text),
+        comment=comment,
+    )
+
+
+# ------------------------------------------------------- lists and charts
+
+
+@dataclass(frozen=True)
+class Item:
+    """A resource in a list: its IRI, link, label, and a year when it has one."""
+
+    iri: str
+    href: str
+    label: str
+    lang: str | None
+    year: str | None = None
+
+
+def instances(store: GraphStore, class_iri: str, *, base_iri: str, lang: str) -> list[Item]:
+    """The instances of ``class_iri`` with labels and years (``dct:issued``, start or date)."""
+    if not is_safe_iri(class_iri):
+        return []
+    rows = store.select(
+        f"SELECT ?s (MIN(STR(?y)) AS ?year) WHERE {{ ?s a <{class_iri}> "
+        f"OPTIONAL {{ ?s <{DCT}issued>|<{SCHEMA}startDate>|<{DCT}date> ?y }} "
+        f"FILTER(isIRI(?s)) }} GROUP BY ?s"
+    )
+    labels = Labels(lang, base_iri)
+    labels.load(store, (r["s"].value for r in rows))
+    items = []
+    for r in rows:
+        s = r["s"].value
+        text, tlang = labels.text(s)
+        year = r["year"].value[:4] if "year" in r else None
+        items.append(Item(s, href_for(s, base_iri), text, tlang, year))
+    return items
+
+
+def is_class(view: ResourceView) -> bool:
+    return bool(view.type_iris() & {OWL + "Class", RDFS + "Class"})
+
+
+def ontology_terms(store: GraphStore, *, base_iri: str, lang: str) -> list[tuple[str, list[Item]]]:
+    """The ontology's classes and properties, grouped by kind (label, items)."""
+    ns = base_iri + "def/"
+    rows = store.select(
+        f"SELECT DISTINCT ?s ?t WHERE {{ ?s a ?t FILTER(isIRI(?s) && "
+        f'STRSTARTS(STR(?s), "{ns}") && ?s != <{ns}>) }}'
+    )
+    labels = Labels(lang, base_iri)
+    labels.load(store, {r["s"].value for r in rows})
+    groups: dict[str, dict[str, Item]] = defaultdict(dict)
+    for r in rows:
+        s, t = r["s"].value, r["t"].value
+        kind = "classes" if t in (OWL + "Class", RDFS + "Class") else "properties"
+        text, tlang = labels.text(s)
+        groups[kind][s] = Item(s, href_for(s, base_iri), text, tlang)
+    return [
+        (kind, sorted(groups[kind].values(), key=lambda i: i.label.lower()))
+        for kind in ("classes", "properties")
+        if groups.get(kind)
+    ]
+
+
+def publications_by_year(store: GraphStore, creator: str) -> list[tuple[str, int]]:
+    """``(year, number of publications)`` for publications with ``dct:creator`` ``creator``."""
+    if not is_safe_iri(creator):
+        return []
+    rows = store.select(
+        f"SELECT ?y (COUNT(DISTINCT ?pub) AS ?n) WHERE {{ ?pub <{DCT}creator> <{creator}> ; "
+        f"<{DCT}issued> ?issued BIND(SUBSTR(STR(?issued), 1, 4) AS ?y) }} GROUP BY ?y ORDER BY ?y"
+    )
+    return [(r["y"].value, int(r["n"].value)) for r in rows]
+
+
+def coauthors(store: GraphStore, creator: str) -> list[tuple[str, int]]:
+    """``(other creator IRI, number of shared publications)``, most shared first."""
+    if not is_safe_iri(creator):
+        return []
+    rows = store.select(
+        f"SELECT ?other (COUNT(DISTINCT ?pub) AS ?n) WHERE {{ ?pub <{DCT}creator> <{creator}> , "
+        f"?other FILTER(?other != <{creator}> && isIRI(?other)) }} "
+        f"GROUP BY ?other ORDER BY DESC(?n) ?other"
+    )
+    return [(r["other"].value, int(r["n"].value)) for r in rows]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the home page shows: triples, counts per class and per county."""
+
+    triples: int
+    modified: str
+    classes: list[tuple[Item, int]]
+    counties: list[tuple[Item, int, int]]  # county, publications by its board, links to it
+
+
+def overview(store: GraphStore, *, base_iri: str, lang: str) -> Overview:
+    """Counts of the dataset at a glance. Raises StoreError."""
+    ns = base_iri + "def/"
+    class_rows = store.select(
+        f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c "
+        f'FILTER(STRSTARTS(STR(?c), "{ns}")) }} GROUP BY ?c'
+    )
+    county_rows = store.select(
+        f"SELECT ?c (COUNT(DISTINCT ?pub) AS ?pubs) (COUNT(DISTINCT ?x) AS ?links) WHERE {{ "
+        f"?c a <{ns}County> "
+        f"OPTIONAL {{ ?board <{SCHEMA}areaServed> ?c . ?pub <{DCT}creator> ?board }} "
+        f"OPTIONAL {{ ?x ?p ?c }} }} GROUP BY ?c"
+    )
+    labels = Labels(lang, base_iri)
+    labels.load(store, [r["c"].value for r in class_rows + county_rows])
+
+    def item(iri: str) -> Item:
+        text, tlang = labels.text(iri)
+        return Item(iri, href_for(iri, base_iri), text, tlang)
+
+    classes = sorted(
+        ((item(r["c"].value), int(r["n"].value)) for r in class_rows),
+        key=lambda x: (-x[1], x[0].label.lower()),
+    )
+    counties = sorted(
+        ((item(r["c"].value), int(r["pubs"].value), int(r["links"].value)) for r in county_rows),
+        key=lambda x: x[0].label.lower(),
+    )
+    info = store.info()
+    return Overview(info.triples, info.modified, classes, counties)

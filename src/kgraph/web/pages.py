@@ -1,0 +1,496 @@
+"""Linked-data pages: the home page, search, and every IRI under the base.
+
+Dereferencing pattern (see docs/linked-data.md): a request for path ``P``
+stands for the IRI ``base_iri + P``. At the IRI itself the server negotiates
+(``Accept``, ``Accept-Language``) and answers 200 with ``Content-Location``
+naming the format-specific document and ``Vary: Accept, Accept-Language``;
+the documents are ``P.html``, ``P.ttl``, ``P.jsonld``, ``P.rdf``, ``P.nt``
+(for an IRI ending in ``/``: ``Pindex.ttl`` ...).
+
+The catch-all route must be included last so it never shadows other routes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from starlette.responses import JSONResponse, Response
+
+from kgraph import charts, describe
+from kgraph.errors import BadRequest, NotAcceptable
+from kgraph.formats import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
+from kgraph.negotiation import choose, choose_language
+from kgraph.search import Searcher
+from kgraph.settings import Settings
+from kgraph.store.base import GraphStore
+from kgraph.terms import DCT
+from kgraph.web.deps import SettingsDep, StoreDep, TemplatesDep
+from kgraph.web.jsonld import schema_org, script_json
+from kgraph.web.publishing import get_publishing
+
+router = APIRouter(tags=["linked data"])
+
+OFFERED: tuple[Format, ...] = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES)
+BY_SUFFIX = {f.suffix: f for f in OFFERED}
+LANGS = ("sv", "en")
+PAGE_SIZE = 25
+
+TEXT: dict[str, dict[str, str]] = {
+    "sv": {
+        "home": "Start",
+        "type": "Typ",
+        "properties": "Egenskaper",
+        "incoming": "Refereras av",
+        "sources": "Källor",
+        "formats": "Andra format",
+        "other_lang": "In English",
+        "instances": "Instanser",
+        "sort_label": "Namn",
+        "sort_year": "År",
+        "page": "Sida",
+        "of": "av",
+        "previous": "Föregående",
+        "next": "Nästa",
+        "search": "Sök",
+        "search_label": "Sök bland namn och titlar",
+        "results": "träffar",
+        "no_results": "Inga träffar.",
+        "not_found": "Hittades inte",
+        "not_found_text": "Det finns ingen beskrivning av",
+        "classes": "Klasser",
+        "properties_list": "Egenskaper",
+        "counties": "Län",
+        "publications": "Publikationer",
+        "links": "Länkar",
+        "count": "Antal",
+        "triples": "tripler",
+        "updated": "uppdaterad",
+        "pubs_by_year": "Publikationer per år",
+        "coauthors": "Medförfattare",
+        "coauthoring_boards": "Medförfattande organisationer",
+        "shared": "gemensamma publikationer",
+        "ontology": "Ontologi",
+        "dataset_intro": "Länsstyrelsernas arbete mot mäns våld mot kvinnor som länkade data: "
+        "länsstyrelser, län och kommuner, publikationer, uppdrag, projekt, bidrag, "
+        "tillsyn och siffror – med källsidorna de kommer från.",
+        "explore": "Utforska",
+        "sparql": "SPARQL-redigerare",
+        "dumps": "Nedladdningar",
+        "catalog": "Datakatalog",
+        "ontology_link": "Ontologin",
+    },
+    "en": {
+        "home": "Home",
+        "type": "Type",
+        "properties": "Properties",
+        "incoming": "Referred to by",
+        "sources": "Sources",
+        "formats": "Other formats",
+        "other_lang": "På svenska",
+        "instances": "Instances",
+        "sort_label": "Name",
+        "sort_year": "Year",
+        "page": "Page",
+        "of": "of",
+        "previous": "Previous",
+        "next": "Next",
+        "search": "Search",
+        "search_label": "Search names and titles",
+        "results": "results",
+        "no_results": "No results.",
+        "not_found": "Not found",
+        "not_found_text": "There is no description of",
+        "classes": "Classes",
+        "properties_list": "Properties",
+        "counties": "Counties",
+        "publications": "Publications",
+        "links": "Links",
+        "count": "Count",
+        "triples": "triples",
+        "updated": "updated",
+        "pubs_by_year": "Publications per year",
+        "coauthors": "Co-authors",
+        "coauthoring_boards": "Co-authoring organisations",
+        "shared": "shared publications",
+        "ontology": "Ontology",
+        "dataset_intro": "The county administrative boards' work against men's violence "
+        "against women as linked data: boards, counties and municipalities, publications, "
+        "mandates, projects, grants, supervision and figures – with the source pages they "
+        "come from.",
+        "explore": "Explore",
+        "sparql": "SPARQL editor",
+        "dumps": "Downloads",
+        "catalog": "Data catalogue",
+        "ontology_link": "The ontology",
+    },
+}
+
+_NOT_FOUND_BODY = {
+    TURTLE.media_type: "# Not found: no description of {iri}\n",
+    NTRIPLES.media_type: "# Not found: no description of {iri}\n",
+    JSONLD.media_type: "[]\n",
+    RDFXML.media_type: '<?xml version="1.0" encoding="utf-8"?>\n<!-- Not found -->\n'
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n',
+}
+
+
+def get_searcher(request: Request) -> Searcher:
+    """The app's search index holder (created on first use)."""
+    searcher: Searcher | None = getattr(request.app.state, "searcher", None)
+    if searcher is None:
+        searcher = request.app.state.searcher = Searcher()
+    return searcher
+
+
+def page_lang(request: Request) -> str:
+    """``?lang=`` (sv|en) if given, else from ``Accept-Language``; Swedish by default."""
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        return asked
+    return choose_language(request.headers.get("accept-language"), LANGS)
+
+
+def lang_toggle(request: Request, lang: str) -> str:
+    """The URL of this page in the other language."""
+    params = dict(request.query_params)
+    params["lang"] = "en" if lang == "sv" else "sv"
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+def _context(request: Request, lang: str, **extra: Any) -> dict[str, Any]:
+    return {"lang": lang, "t": TEXT[lang], "toggle_href": lang_toggle(request, lang), **extra}
+
+
+# ------------------------------------------------------------ validators
+
+
+def _http_date(iso: str) -> str | None:
+    try:
+        when = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return email.utils.format_datetime(when.astimezone(dt.UTC), usegmt=True)
+
+
+def _not_modified(request: Request, etag: str, last_modified: str | None) -> bool:
+    """RFC 9110 §13.2.2: If-None-Match first; If-Modified-Since only without it."""
+    inm = request.headers.get("if-none-match")
+    if inm is not None:
+        tags = [t.strip().removeprefix("W/") for t in inm.split(",")]
+        return "*" in tags or etag in tags
+    ims = request.headers.get("if-modified-since")
+    if ims and last_modified:
+        try:
+            since = email.utils.parsedate_to_datetime(ims)
+            modified = email.utils.parsedate_to_datetime(last_modified)
+        except (TypeError, ValueError):
+            return False
+        if since.tzinfo is None:
+            return False
+        return modified <= since
+    return False
+
+
+def _validators(store: GraphStore, *parts: str) -> tuple[str, str | None]:
+    info = store.info()
+    digest = hashlib.sha256("\x1f".join((info.version, *parts)).encode()).hexdigest()[:32]
+    return f'"{digest}"', _http_date(info.modified)
+
+
+# ---------------------------------------------------------------- routes
+
+
+@router.get("/", summary="Home page: the dataset at a glance", include_in_schema=True)
+def home(
+    request: Request, store: StoreDep, settings: SettingsDep, templates: TemplatesDep
+) -> Response:
+    lang = page_lang(request)
+    ov = describe.overview(store, base_iri=settings.base_iri, lang=lang)
+    dataset_iri = settings.base_iri + "id/dataset/kvinnofrid"
+    return templates.TemplateResponse(
+        request,
+        "home.html",
+        _context(
+            request,
+            lang,
+            overview=ov,
+            dataset_href=describe.href_for(dataset_iri, settings.base_iri),
+            ontology_href=describe.href_for(settings.base_iri + "def/", settings.base_iri),
+        ),
+        headers={"Content-Language": lang, "Vary": "Accept-Language"},
+    )
+
+
+@router.get(
+    "/search",
+    summary="Find resources by label and title",
+    description="Case- and diacritic-insensitive; ranked exact > prefix > word > substring. "
+    "HTML or JSON (`Accept: application/json` or `?format=json`).",
+)
+def search(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    q: str = "",
+    format: str | None = None,
+    limit: int = 50,
+) -> Response:
+    if not 1 <= limit <= 500:
+        raise BadRequest("limit must be between 1 and 500")
+    if len(q) > 500:
+        raise BadRequest("the search text is longer than 500 characters")
+    if format is not None:
+        if format not in ("json", "html"):
+            raise NotAcceptable(f"unknown format {format!r}; offered: html, json", ["html", "json"])
+        media = "application/json" if format == "json" else "text/html"
+    else:
+        media = choose(request.headers.get("accept"), ["text/html", "application/json"]) or ""
+        if not media:
+            raise NotAcceptable("search answers in HTML or JSON", ["text/html", "application/json"])
+    lang = page_lang(request)
+    hits = get_searcher(request).search(
+        store, q, base_iri=settings.base_iri, lang=lang, limit=limit
+    )
+    headers = {"Vary": "Accept, Accept-Language", "Content-Language": lang}
+    if media == "application/json":
+        return JSONResponse(
+            {"query": q, "count": len(hits), "results": [h.as_json() for h in hits]},
+            headers=headers,
+        )
+    return templates.TemplateResponse(
+        request, "search.html", _context(request, lang, q=q, hits=hits), headers=headers
+    )
+
+
+@router.api_route(
+    "/{path:path}",
+    methods=["GET", "HEAD"],
+    summary="Any IRI under the base: its description in HTML, Turtle, JSON-LD, RDF/XML, N-Triples",
+)
+def resource(
+    path: str,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+) -> Response:
+    iri_path, fmt = _split_suffix(path)
+    negotiated = fmt is None
+    if fmt is None:
+        media = choose(request.headers.get("accept"), [f.media_type for f in OFFERED])
+        if media is None:
+            raise NotAcceptable(
+                "this resource is offered as " + ", ".join(f.media_type for f in OFFERED),
+                [f.media_type for f in OFFERED],
+            )
+        fmt = next(f for f in OFFERED if f.media_type == media)
+    iri = settings.base_iri + iri_path
+    lang = page_lang(request) if fmt is HTML else ""
+    publishing = get_publishing(request)
+    metadata = publishing.metadata(store) if publishing.describes(iri) else None
+    headers: dict[str, str] = {}
+    if negotiated:
+        headers["Vary"] = "Accept, Accept-Language"
+        headers["Content-Location"] = _doc_href(iri_path, fmt)
+    elif fmt is HTML:
+        headers["Vary"] = "Accept-Language"
+    headers["Link"] = ", ".join(
+        f'<{_doc_href(iri_path, f)}>; rel="alternate"; type="{f.media_type}"'
+        for f in OFFERED
+        if f is not fmt
+    )
+    if fmt is HTML:
+        headers["Content-Language"] = lang
+    etag, last_modified = _validators(store, iri, fmt.name, lang, str(request.url.query))
+
+    if fmt is HTML:
+        view = describe.describe_resource(
+            store, iri, base_iri=settings.base_iri, lang=lang, metadata=metadata
+        )
+        if view is None:
+            return _not_found_html(request, templates, iri, lang, headers)
+        headers["ETag"] = etag
+        if last_modified:
+            headers["Last-Modified"] = last_modified
+        if _not_modified(request, etag, last_modified):
+            return Response(status_code=304, headers=headers)
+        ctx = _resource_context(request, store, settings, view, lang, iri_path)
+        return templates.TemplateResponse(request, "resource.html", ctx, headers=headers)
+
+    body = describe.description_rdf(store, iri, fmt, settings.base_iri, metadata)
+    if body is None:
+        safe = iri if describe.is_safe_iri(iri) else "this IRI"
+        text = _NOT_FOUND_BODY[fmt.media_type].format(iri=f"<{safe}>")
+        return Response(text, 404, headers, fmt.content_type)
+    headers["ETag"] = etag
+    if last_modified:
+        headers["Last-Modified"] = last_modified
+    if _not_modified(request, etag, last_modified):
+        return Response(status_code=304, headers=headers)
+    return Response(body, 200, headers, fmt.content_type)
+
+
+def _split_suffix(path: str) -> tuple[str, Format | None]:
+    """``id/x.ttl`` -> (``id/x``, Turtle); ``def/index.ttl`` -> (``def/``, Turtle)."""
+    stem, dot, ext = path.rpartition(".")
+    if not dot or "/" in ext or ext not in BY_SUFFIX or not stem:
+        return path, None
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")]
+    return stem, BY_SUFFIX[ext]
+
+
+def _doc_href(iri_path: str, fmt: Format) -> str:
+    """The document URL of ``iri_path`` in ``fmt``."""
+    name = f"{iri_path}index" if iri_path.endswith("/") or not iri_path else iri_path
+    return f"/{name}.{fmt.suffix}"
+
+
+def _not_found_html(
+    request: Request, templates: Jinja2Templates, iri: str, lang: str, headers: dict[str, str]
+) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "not_found.html",
+        _context(request, lang, iri=iri),
+        status_code=404,
+        headers=headers,
+    )
+
+
+def _page_items(
+    request: Request, items: list[describe.Item]
+) -> tuple[list[describe.Item], dict[str, Any]]:
+    """Sort (``?sort=label|year``, ``?order=asc|desc``) and paginate (``?page=``)."""
+    sort = request.query_params.get("sort", "label")
+    order = request.query_params.get("order", "desc" if sort == "year" else "asc")
+    if sort not in ("label", "year") or order not in ("asc", "desc"):
+        raise BadRequest("sort must be label or year, order asc or desc")
+    try:
+        page = int(request.query_params.get("page", "1"))
+    except ValueError:
+        raise BadRequest("page must be a whole number") from None
+    reverse = order == "desc"
+    if sort == "year":
+        dated = sorted((i for i in items if i.year), key=lambda i: (i.year, i.label.lower()))
+        if reverse:
+            dated.reverse()
+        ordered = dated + sorted((i for i in items if not i.year), key=lambda i: i.label.lower())
+    else:
+        ordered = sorted(items, key=lambda i: i.label.lower(), reverse=reverse)
+    pages = max(1, -(-len(ordered) // PAGE_SIZE))
+    if not 1 <= page <= pages:
+        raise BadRequest(f"page must be between 1 and {pages}")
+    params = {k: v for k, v in request.query_params.items() if k != "page"}
+
+    def link(**changes: str) -> str:
+        return "?" + urlencode({**params, **changes})
+
+    nav = {
+        "sort": sort,
+        "order": order,
+        "page": page,
+        "pages": pages,
+        "total": len(ordered),
+        "prev": link(page=str(page - 1)) if page > 1 else None,
+        "next": link(page=str(page + 1)) if page < pages else None,
+        "sort_links": {
+            s: link(sort=s, order=("desc" if s == "year" else "asc"))
+            if s != sort
+            else link(sort=s, order="asc" if order == "desc" else "desc")
+            for s in ("label", "year")
+        },
+    }
+    return ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], nav
+
+
+def _resource_context(
+    request: Request,
+    store: GraphStore,
+    settings: Settings,
+    view: describe.ResourceView,
+    lang: str,
+    iri_path: str,
+) -> dict[str, Any]:
+    base = settings.base_iri
+    t = TEXT[lang]
+    ns = base + "def/"
+    crumbs: list[tuple[str, str | None]] = [(t["home"], "/")]
+    if describe.is_class(view) or view.iri == ns:
+        if view.iri != ns:
+            crumbs.append((t["ontology"], describe.href_for(ns, base)))
+    else:
+        own = [ty for ty in view.types if ty.iri and ty.iri.startswith(ns)]
+        first = own[0] if own else (view.types[0] if view.types else None)
+        if first is not None:
+            link = first.href if first.iri and first.iri.startswith(base) else None
+            crumbs.append((describe.capitalise(first.text), link))
+    crumbs.append((view.label, None))
+
+    ctx = _context(
+        request,
+        lang,
+        view=view,
+        crumbs=crumbs,
+        formats=[(f.name, f.media_type, _doc_href(iri_path, f)) for f in OFFERED if f is not HTML],
+        jsonld=Markup(script_json(schema_org(view, base))),  # noqa: S704 - escaped by script_json
+    )
+    if describe.is_class(view):
+        items = describe.instances(store, view.iri, base_iri=base, lang=lang)
+        if items:
+            ctx["instances"], ctx["nav"] = _page_items(request, items)
+    if view.iri == ns:
+        ctx["ontology_terms"] = describe.ontology_terms(store, base_iri=base, lang=lang)
+    ctx["charts"] = _charts(store, view, base, lang)
+    return ctx
+
+
+def _charts(
+    store: GraphStore, view: describe.ResourceView, base: str, lang: str
+) -> list[tuple[str, Markup]]:
+    """(heading, SVG) pairs: publications per year and co-authors of a creator; the
+    co-authoring organisations of a publication with several creators."""
+    t = TEXT[lang]
+    out: list[tuple[str, Markup]] = []
+    me = charts.Node(view.label)
+    by_year = describe.publications_by_year(store, view.iri)
+    if by_year:
+        svg = charts.bar_chart(
+            by_year, title=f"{t['pubs_by_year']}: {view.label}", chart_id="chart-years"
+        )
+        out.append((t["pubs_by_year"], Markup(svg)))  # noqa: S704 - charts escapes its text
+    co = describe.coauthors(store, view.iri)
+    if co:
+        labels = describe.Labels(lang, base)
+        labels.load(store, [i for i, _ in co])
+        others = [(charts.Node(labels.text(i)[0], describe.href_for(i, base)), n) for i, n in co]
+        svg = charts.network(
+            me,
+            others,
+            title=f"{t['coauthors']}: {view.label}",
+            chart_id="chart-coauthors",
+            edge_unit=t["shared"],
+        )
+        out.append((t["coauthors"], Markup(svg)))  # noqa: S704
+    creators = view.values_of(DCT + "creator")
+    if len(creators) >= 2:
+        others = [(charts.Node(v.text, v.href), 1) for v in creators]
+        svg = charts.network(
+            me,
+            others,
+            title=f"{t['coauthoring_boards']}: {view.label}",
+            chart_id="chart-creators",
+            show_weights=False,
+        )
+        out.append((t["coauthoring_boards"], Markup(svg)))  # noqa: S704
+    return out

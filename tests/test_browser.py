@@ -1,0 +1,128 @@
+"""The pages in a real browser: headless Chromium driven by Playwright, over uvicorn."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+
+from kgraph.settings import Settings
+from kgraph.store.embedded import EmbeddedStore
+from kgraph.web.app import create_app
+from tests.conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "test-artifacts"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="chromium is not installed (scripts/install-system-deps.sh installs it)",
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server_url(repo_settings: Settings, repo_store: EmbeddedStore) -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(repo_settings, repo_store),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:  # readiness: poll /healthz
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        assert thread.is_alive(), "uvicorn stopped before it was ready"
+        assert time.monotonic() < deadline, "uvicorn did not become ready"
+        threading.Event().wait(0.05)
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_search_report_then_board(server_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context(locale="sv-SE", viewport={"width": 1200, "height": 900})
+            page = context.new_page()
+            page.goto(server_url + "/")
+            expect(page.locator("h1")).to_contain_text("Länsstyrelsernas arbete")
+            expect(page.locator("html")).to_have_attribute("lang", "sv")
+            expect(page.get_by_role("link", name="SPARQL-redigerare")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+
+            page.get_by_label("Sök bland namn och titlar").fill("Rätten till ett eget liv")
+            page.get_by_role("button", name="Sök").click()
+            page.wait_for_url("**/search?q=*")
+            first = page.locator("ol.hits li a").first
+            expect(first).to_contain_text("Rätten till ett eget liv")
+            page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+
+            first.click()
+            page.wait_for_url("**/id/publication/ratten-till-ett-eget-liv-2004-6")
+            expect(page.locator("h1")).to_contain_text("Rätten till ett eget liv")
+            creators = page.locator("#chart-creators")
+            expect(creators).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "publication.png"), full_page=True)
+
+            page.locator('table.props a[href="/id/board/kalmar"]').first.click()
+            page.wait_for_url("**/id/board/kalmar")
+            expect(page.locator("h1")).to_have_text("Länsstyrelsen i Kalmar län")
+            expect(page.locator("nav.crumbs")).to_contain_text("Länsstyrelse")
+            years = page.locator("svg#chart-years")
+            expect(years).to_be_visible()
+            box = years.bounding_box()
+            assert box is not None and box["width"] > 200 and box["height"] > 100
+            assert years.locator("rect").count() >= 3
+            expect(page.locator("svg#chart-coauthors")).to_be_visible()
+            expect(page.locator("svg#chart-coauthors")).to_contain_text("Blekinge")
+            expect(page.get_by_role("heading", name="Refereras av")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "board-kalmar.png"), full_page=True)
+
+            page.get_by_role("link", name="In English").click()
+            expect(page.locator("h1")).to_have_text("Kalmar County Administrative Board")
+            expect(page.get_by_role("heading", name="Referred to by")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "board-kalmar-en.png"), full_page=True)
+        finally:
+            browser.close()
+    for name in ("home", "search", "publication", "board-kalmar", "board-kalmar-en"):
+        assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000

@@ -1,0 +1,89 @@
+"""Search by label and title; charts as SVG."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kgraph.charts import Node, bar_chart, network
+from kgraph.search import match_rank, normalise
+from tests.conftest import BASE
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_first"),
+    [
+        ("orebro", "id/county/orebro"),
+        ("ÖREBRO LÄN", "id/county/orebro"),
+        ("RATTEN till ett eget liv", "id/publication/ratten-till-ett-eget-liv-2004-6"),
+        ("Rätten till ett eget liv", "id/publication/ratten-till-ett-eget-liv-2004-6"),
+        ("kalmar län", "id/county/kalmar"),
+    ],
+)
+def test_search_finds_case_and_diacritic_insensitively(
+    client: TestClient, query: str, expected_first: str
+) -> None:
+    r = client.get("/search", params={"q": query, "format": "json"})
+    assert r.status_code == 200
+    results = r.json()["results"]
+    assert results and results[0]["iri"] == BASE + expected_first
+
+
+def test_search_ranking_exact_prefix_word_substring(client: TestClient) -> None:
+    results = client.get(
+        "/search", params={"q": "kalmar"}, headers={"Accept": "application/json"}
+    ).json()["results"]
+    ranks = [r["match"] for r in results]
+    order = ["exact", "prefix", "word", "substring"]
+    assert ranks == sorted(ranks, key=order.index)
+    assert {"prefix", "word"} <= set(ranks)
+    iris = [r["iri"] for r in results]
+    assert len(iris) == len(set(iris)), "one hit per resource"
+
+
+def test_search_html_and_json_agree(client: TestClient) -> None:
+    data = client.get("/search?q=hedersrelaterat&format=json").json()
+    html = client.get("/search?q=hedersrelaterat").text
+    assert data["count"] > 3
+    for hit in data["results"]:
+        assert f'href="/{hit["iri"][len(BASE) :]}"' in html
+
+
+def test_search_errors_and_empty(client: TestClient) -> None:
+    assert client.get("/search?q=").status_code == 200
+    assert client.get("/search?q=zzzyyyxxx&format=json").json()["count"] == 0
+    assert client.get("/search?q=a&format=csv").status_code == 406
+    assert client.get("/search?q=a&limit=0").status_code == 400
+    assert client.get("/search?q=a", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_normalise_and_rank() -> None:
+    assert normalise("Örebro") == "orebro"
+    assert normalise("RÄTTEN") == "ratten"
+    assert match_rank("orebro lan", "orebro lan") == 0
+    assert match_rank("orebro", "orebro lan") == 1
+    assert match_rank("lan", "orebro lan") == 2
+    assert match_rank("rebr", "orebro lan") == 3
+    assert match_rank("x", "orebro") is None
+
+
+def test_charts_are_valid_escaped_svg() -> None:
+    svg = bar_chart([("2004", 2), ("2006", 1)], title="<b>&", chart_id="c1", unit="st")
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.get("role") == "img" and root.get("aria-labelledby") == "c1-title"
+    assert root.find(f"{ns}title").text == "<b>&"
+    assert len(root.findall(f".//{ns}rect")) == 2
+    net = network(
+        Node("Mitt <län>", "/id/x"),
+        [(Node("A & B", "/id/a?x=1&y=2"), 3), (Node("C"), 1)],
+        title="Nät",
+        chart_id="n1",
+    )
+    root = ET.fromstring(net)
+    assert len(root.findall(f".//{ns}line")) == 2 and len(root.findall(f".//{ns}circle")) == 3
+    assert "Mitt &lt;län&gt;" in net and "/id/a?x=1&amp;y=2" in net
+    widths = [float(e.get("stroke-width")) for e in root.findall(f".//{ns}line")]
+    assert widths[0] > widths[1], "edges weighted by shared publications"
