@@ -1,7 +1,7 @@
 """How long publishing to an Oxigraph server takes: 100k and 1M synthetic triples by default.
 
 Starts a private ``oxigraph serve`` on a free loopback port, writes N synthetic
-triples (plain IRIs and literals, one blank-node pair per 100 subjects), then
+triples of the domain's shapes (``kgraph.synth``, as ``kgraph synth``), then
 times :meth:`RemoteStore.replace`: parse and chunk, upload to a staging graph
 (Graph Store Protocol), count check, MOVE. The SHACL gate of ``kgraph publish``
 is left out: it is the same for every store and is measured elsewhere.
@@ -25,25 +25,7 @@ from pathlib import Path
 
 from kgraph.store.http import HttpClient
 from kgraph.store.remote import CHUNK_BYTES, Endpoints, RemoteStore
-
-
-def synthetic(path: Path, n: int) -> int:
-    """Write about ``n`` triples of N-Triples; return how many were written."""
-    ex = "http://example.org/bench/"
-    written = 0
-    with path.open("w", encoding="utf-8") as fh:
-        i = 0
-        while written < n:
-            s = f"<{ex}item/{i}>"
-            fh.write(f'{s} <{ex}label> "item {i}"@sv .\n')
-            fh.write(f'{s} <{ex}rank> "{i}"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
-            fh.write(f"{s} <{ex}next> <{ex}item/{i + 1}> .\n")
-            written += 3
-            if i % 100 == 0 and written < n:
-                fh.write(f'{s} <{ex}part> _:p{i} .\n_:p{i} <{ex}name> "part {i}" .\n')
-                written += 2
-            i += 1
-    return written
+from kgraph.synth import synth_file
 
 
 def free_port() -> int:
@@ -94,7 +76,7 @@ def main() -> None:
             print(f"{'triples':>10} {'MB (nt)':>8} {'chunks':>7} {'seconds':>8} {'triples/s':>10}")
             for n in args.triples:
                 data = Path(tmp) / f"bench-{n}.nt"
-                written = synthetic(data, n)
+                written = synth_file(data, triples=n, base_iri="http://127.0.0.1:8000/")
                 chunks: list[int] = []
                 store.on_chunk = lambda number, total, seen=chunks: seen.append(number)
                 start = time.perf_counter()
