@@ -267,3 +267,43 @@ def test_repository_data_publishes_whole(
     assert remote.info().triples == built.triples > 100
     live = remote.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].value
     assert int(live) == built.triples
+
+
+def test_every_web_feature_over_oxigraph(oxigraph: Server, tmp_path: Path) -> None:
+    """Pages, search, VoID, catalogue and dumps work unchanged over the remote store."""
+    from kgraph.validation import collect_rdf_files
+
+    settings = ox_settings(tmp_path, oxigraph, remote_graph="urn:test:web")
+    publish(settings, collect_rdf_files([ROOT / "ontology", ROOT / "data"]))
+    with TestClient(create_app(settings)) as client:
+        home = client.get("/", headers={"Accept": "text/html"})
+        assert home.status_code == 200 and "Kalmar" in home.text
+        hits = client.get("/search", params={"q": "ratten till ett eget liv", "format": "json"})
+        assert hits.status_code == 200, hits.text
+        assert any("ratten-till-ett-eget-liv" in str(h) for h in hits.json()["results"])
+        board = client.get("/id/board/kalmar", headers={"Accept": "text/html"})
+        assert board.status_code == 200 and "<svg" in board.text
+        ttl = client.get("/id/board/kalmar.ttl")
+        assert ttl.status_code == 200 and "Kalmar County Administrative Board" in ttl.text
+        assert client.get("/id/board/atlantis.ttl").status_code == 404
+        import rdflib
+
+        expected = RemoteStore.from_settings(settings).info().triples
+        void = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+        assert void.status_code == 200
+        vg = rdflib.Graph().parse(data=void.text, format="turtle")
+        dataset = rdflib.URIRef(settings.base_iri + "id/dataset/kvinnofrid")
+        assert int(vg.value(dataset, rdflib.VOID.triples)) == expected
+        catalog = client.get("/catalog.rdf")
+        assert catalog.status_code == 200
+        cg = rdflib.Graph().parse(data=catalog.text, format="xml")
+        assert (None, rdflib.RDF.type, rdflib.DCAT.Catalog) in cg
+        index = client.get("/dumps/", headers={"Accept": "application/json"})
+        assert index.status_code == 200, index.text
+        names = [d["name"] for d in index.json()["files"]]
+        assert any(n.endswith(".nt.gz") for n in names)
+        nt = client.get("/dumps/" + next(n for n in names if n.endswith(".nt.gz")))
+        import gzip
+
+        lines = gzip.decompress(nt.content).splitlines()
+        assert len(lines) == expected
