@@ -33,7 +33,8 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP) system-deps
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/pip install -q -e ".[bench]"
+	$(BIN)/python benchmarks/run.py --sizes 100000,1000000 --markdown benchmarks/latest.md --json benchmarks/latest.json
 
 clean:
 	rm -rf $(VENV) .kgraph .pytest_cache .mypy_cache .ruff_cache

@@ -100,8 +100,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--reference", is_flag=True, help="Check with pyshacl, not the fast SPARQL check.")
 @common_options
-def validate(paths: tuple[Path, ...], settings: Settings) -> None:
+def validate(paths: tuple[Path, ...], reference: bool, settings: Settings) -> None:
     """Validate RDF files against the SHACL shapes in shapes/.
 
     PATHS are files or folders (default: ontology/ and data/). Prints a report
@@ -110,7 +111,7 @@ def validate(paths: tuple[Path, ...], settings: Settings) -> None:
     """
     from kgraph.loader import validate_paths
 
-    report = validate_paths(settings, list(paths))
+    report = validate_paths(settings, list(paths), reference=reference or None)
     click.echo(report.render())
     if not report.conforms:
         raise ValidationFailed(f"{len(report.violations())} violation(s)", None)
@@ -118,8 +119,9 @@ def validate(paths: tuple[Path, ...], settings: Settings) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--reference", is_flag=True, help="Check with pyshacl, not the fast SPARQL check.")
 @common_options
-def build(paths: tuple[Path, ...], settings: Settings) -> None:
+def build(paths: tuple[Path, ...], reference: bool, settings: Settings) -> None:
     """Validate, then load PATHS into a fresh store and swap it in atomically.
 
     PATHS are files or folders of Turtle, N-Triples, N-Quads, TriG, JSON-LD or
@@ -127,14 +129,14 @@ def build(paths: tuple[Path, ...], settings: Settings) -> None:
     data is refused and the served store is left exactly as it was.
     """
     from kgraph.loader import build as run_build
+    from kgraph.report import collect_rdf_files
     from kgraph.store import open_store
-    from kgraph.validation import collect_rdf_files
 
     chosen = list(paths) or settings.default_paths()
     size = sum(f.stat().st_size for f in collect_rdf_files(chosen))
     store = open_store(settings, writable=True)
     with progress_bar(size, "loading") as progress:
-        result = run_build(settings, store, chosen, progress=progress)
+        result = run_build(settings, store, chosen, progress=progress, reference=reference or None)
     for line in result.report.render().splitlines()[-1:]:
         click.echo(line, err=True)
     click.echo(
@@ -182,6 +184,41 @@ def serve(host: str | None, port: int | None, workers: int, settings: Settings) 
         log_level=settings.log_level,
         workers=1 if workers < 1 else workers,
         access_log=not settings.access_log,
+    )
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--to", "to", required=True, metavar="URL", help="SPARQL Update endpoint URL.")
+@click.option("--query-url", metavar="URL", help="SPARQL query endpoint (default: derived).")
+@click.option("--graph-store-url", metavar="URL", help="Graph Store Protocol endpoint (faster).")
+@click.option("--graph", metavar="IRI", help="Graph to publish into (default urn:kgraph:data).")
+@click.option("--user", help="User name (KGRAPH_REMOTE_USER).")
+@click.option("--password", help="Password (better: KGRAPH_REMOTE_PASSWORD).")
+@click.option("--auth", type=click.Choice(["basic", "digest", "bearer"]), help="Default basic.")
+@click.option("--token", help="Bearer token (better: KGRAPH_REMOTE_TOKEN).")
+@common_options
+def publish(paths: tuple[Path, ...], settings: Settings, **remote: str | None) -> None:
+    """Validate PATHS, then publish them to a remote SPARQL 1.1 store in one step.
+
+    The data is uploaded into a staging graph in chunks, its triple count is
+    checked, then it replaces the published graph with one MOVE: readers never
+    see half of it, and on any failure the published graph stays as it was.
+    For Oxigraph server: --to http://HOST/update --graph-store-url http://HOST/store.
+    """
+    from kgraph.publish import publish as run_publish
+    from kgraph.publish import remote_settings
+    from kgraph.validation import collect_rdf_files
+
+    settings = remote_settings(settings, **remote)  # type: ignore[arg-type]
+    chosen = list(paths) or settings.default_paths()
+    size = sum(f.stat().st_size for f in collect_rdf_files(chosen))
+    with progress_bar(size, "publishing") as progress:
+        result = run_publish(settings, chosen, progress=progress)
+    info = result.info
+    click.echo(
+        f"published {info.triples} triples into <{info.extra.get('graph')}> at "
+        f"{settings.remote_update_url} (version {info.version})"
     )
 
 
@@ -287,6 +324,24 @@ def catalog(check: bool, profile: str, fmt: str, settings: Settings) -> None:
         raise ValidationFailed(
             f"{len(report.violations)} violation(s) in the catalogue record", None
         )
+
+
+@cli.command()
+@click.option("--triples", type=click.IntRange(min=0), required=True, help="How many (at least).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="N-Triples file to write (.nt, or .nt.gz).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same bytes.")
+@common_options
+def synth(triples: int, out: Path, seed: int, settings: Settings) -> None:
+    """Write synthetic data of the domain's shapes (valid against shapes/) for benchmarks."""
+    from kgraph.synth import synth_file
+
+    n = synth_file(out, triples=triples, base_iri=settings.base_iri, seed=seed)
+    click.echo(f"wrote {n} triples to {out}", err=True)
 
 
 def _print_table(result: Any) -> None:

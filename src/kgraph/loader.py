@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kgraph.errors import ValidationFailed
+from kgraph.report import ValidationReport, collect_rdf_files
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore, Progress, StoreInfo
-from kgraph.validation import ValidationReport, collect_rdf_files, validate
 
 
 @dataclass(frozen=True)
@@ -23,15 +23,32 @@ class BuildResult:
     info: StoreInfo
 
 
-def validate_paths(settings: Settings, paths: Sequence[Path]) -> ValidationReport:
+def validate_paths(
+    settings: Settings, paths: Sequence[Path], *, reference: bool | None = None
+) -> ValidationReport:
     """Validate ``paths`` (default: ontology and data) against ``settings.shapes_dir``.
+
+    Inputs of ``settings.fast_validation_bytes`` or more go through the fast
+    check (:mod:`kgraph.fastshacl`), smaller ones through pyshacl; ``reference``
+    (or ``settings.reference_validation``) forces pyshacl, ``reference=False``
+    the fast check.
 
     Raises RdfSyntaxError for a file that does not parse, InputError for a missing path.
     """
     paths = list(paths) or settings.default_paths()
     ontology = collect_rdf_files([settings.ontology_dir]) if settings.ontology_dir.exists() else []
     shapes = collect_rdf_files([settings.shapes_dir]) if settings.shapes_dir.exists() else []
-    return validate(paths, base_iri=settings.base_iri, shapes=shapes, ontology=ontology)
+    files = collect_rdf_files(paths)
+    if reference is None:
+        size = sum(f.stat().st_size for f in files)
+        reference = settings.reference_validation or size < settings.fast_validation_bytes
+    if reference:  # pyshacl: the reference, slow on large inputs
+        from kgraph.validation import validate
+
+        return validate(paths, base_iri=settings.base_iri, shapes=shapes, ontology=ontology)
+    from kgraph.fastshacl import validate_fast  # the same verdicts, by SPARQL
+
+    return validate_fast(paths, base_iri=settings.base_iri, shapes=shapes, ontology=ontology)
 
 
 def build(
@@ -39,13 +56,15 @@ def build(
     store: GraphStore,
     paths: Sequence[Path],
     progress: Progress | None = None,
+    *,
+    reference: bool | None = None,
 ) -> BuildResult:
     """Validate ``paths`` and, if they conform, make them the store's whole content.
 
     Raises ValidationFailed (with the report), RdfSyntaxError, StoreError.
     """
     paths = list(paths) or settings.default_paths()
-    report = validate_paths(settings, paths)
+    report = validate_paths(settings, paths, reference=reference)
     if not report.conforms:
         n = len(report.violations())
         raise ValidationFailed(f"{n} violation(s): nothing was loaded", report)

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int | None = Field(None, ge=1)  # per client address
     rate_limit_burst: int | None = Field(None, ge=1)  # default: rate_limit_per_minute
     access_log: bool = True  # JSON lines on the logger kgraph.access
+    fast_validation_bytes: int = Field(2 * 2**20, ge=0)  # inputs this big: SHACL via SPARQL
+    reference_validation: bool = False  # always pyshacl (slow on large inputs)
+    result_cache_bytes: int = Field(32 * 2**20, ge=0)  # /sparql answers kept per process; 0: off
 
     # remote store (issue: scaling out)
     remote_query_url: str | None = None
@@ -61,6 +64,7 @@ class Settings(BaseSettings):
     remote_token: str | None = None
     remote_timeout_s: float = Field(30.0, gt=0)
     remote_retries: int = Field(3, ge=0)
+    remote_chunk_bytes: int = Field(4 * 1024 * 1024, ge=1)  # upload request size when publishing
 
     # publishing metadata (DCAT-AP-SE)
     publisher_name: str = "kgraph"

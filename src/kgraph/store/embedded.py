@@ -264,9 +264,7 @@ class EmbeddedStore(GraphStore):
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise StoreError(
-                    f"store {self.root} is being written by another process"
-                ) from None
+                raise StoreError(f"store {self.root} is being written by another process") from None
             yield
 
     def _new_version_dir(self) -> tuple[str, Path]:
@@ -335,14 +333,15 @@ class EmbeddedStore(GraphStore):
                 raise
 
     @staticmethod
-    def _load_file(store: ox.Store, path: Path, base_iri: str) -> None:
+    def _load_file(store: ox.Store, path: Path, base_iri: str, graph: str | None = None) -> None:
         fmt = _rdf_format(path)
+        to: dict[str, Any] = {"to_graph": ox.NamedNode(graph)} if graph else {}
         try:
             if path.name.endswith(".gz"):
                 with gzip.open(path, "rb") as fh:
-                    store.bulk_load(cast(IO[bytes], fh), format=fmt, base_iri=base_iri)
+                    store.bulk_load(cast(IO[bytes], fh), format=fmt, base_iri=base_iri, **to)
             else:
-                store.bulk_load(path=str(path), format=fmt, base_iri=base_iri)
+                store.bulk_load(path=str(path), format=fmt, base_iri=base_iri, **to)
         except SyntaxError as exc:
             raise RdfSyntaxError(str(path), exc.lineno, exc.offset, exc.msg or str(exc)) from exc
         except (OSError, EOFError, gzip.BadGzipFile) as exc:

@@ -22,6 +22,7 @@ from kgraph.settings import Settings
 from kgraph.store import open_store
 from kgraph.store.base import GraphStore
 from kgraph.web import health, metrics, middleware, pages, publishing, sparql, writes
+from kgraph.web.cache import ResultCache
 from kgraph.web.errors import install_error_handlers
 from kgraph.web.executors import QueryExecutor, make_executor
 from kgraph.web.metrics import AppMetrics
@@ -64,6 +65,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         lambda: getattr(app.state, "store", None),
         lambda: len(app.state.executor.pids()) if hasattr(app.state, "executor") else 0,
     )
+    app.state.result_cache = ResultCache(settings.result_cache_bytes)
     if store is not None:
         app.state.store = store
         app.state.executor = make_executor(settings, store, app.state.metrics.timeouts.inc)

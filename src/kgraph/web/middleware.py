@@ -19,7 +19,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from fastapi import FastAPI
 from starlette.requests import Request

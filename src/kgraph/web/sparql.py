@@ -12,12 +12,13 @@ from starlette.responses import Response, StreamingResponse
 from kgraph import sparql as service
 from kgraph.errors import NotAcceptable, PayloadTooLarge
 from kgraph.examples import load_examples
-from kgraph.execution import QuerySpec
+from kgraph.execution import Answer, QuerySpec
 from kgraph.formats import HTML, RDF_FORMATS, RESULT_FORMATS, Format, by_name
 from kgraph.negotiation import choose
 from kgraph.protocol import parse_query_request
 from kgraph.settings import Settings
-from kgraph.web.deps import ExecutorDep, SettingsDep, TemplatesDep
+from kgraph.web.cache import CachedAnswer, CacheKey, ResultCache, cache_key
+from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep, TemplatesDep
 from kgraph.web.rdfutil import serialize_turtle
 
 router = APIRouter(tags=["sparql"])
@@ -52,7 +53,11 @@ SPARQL_DOC = {
 @router.api_route("/sparql", methods=["POST"], **SPARQL_DOC)  # type: ignore[arg-type]
 @router.api_route("/sparql", methods=["GET"], **SPARQL_DOC)  # type: ignore[arg-type]
 async def sparql_endpoint(
-    request: Request, executor: ExecutorDep, settings: SettingsDep, templates: TemplatesDep
+    request: Request,
+    store: StoreDep,
+    executor: ExecutorDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
 ) -> Response:
     body = b""
     if request.method == "POST":
@@ -66,14 +71,23 @@ async def sparql_endpoint(
     )
     if req is None:
         return describe_service(request, settings, templates)
+    accept = request.headers.get("accept")
     spec = QuerySpec.from_request(
-        req,
-        base_iri=settings.base_iri,
-        accept=request.headers.get("accept"),
-        html=True,
-        max_rows=settings.max_result_rows,
+        req, base_iri=settings.base_iri, accept=accept, html=True, max_rows=settings.max_result_rows
     )
-    answer = await run_in_threadpool(executor.start, spec)
+    cache: ResultCache = request.app.state.result_cache
+
+    def start() -> tuple[CacheKey, CachedAnswer | None, Answer | None]:
+        key = cache_key(store, req, accept)
+        hit = cache.get(key)
+        if hit is not None:
+            return key, hit, None
+        return key, None, executor.start(spec)
+
+    key, hit, answer = await run_in_threadpool(start)
+    if hit is not None:
+        return Response(hit.body, media_type=hit.content_type, headers=hit.headers)
+    assert answer is not None
     fmt = by_name(answer.head.format, (*RESULT_FORMATS, *RDF_FORMATS, HTML))
     headers = {"Vary": "Accept"}
     if answer.head.truncated_at is not None:
@@ -90,6 +104,7 @@ async def sparql_endpoint(
             headers=headers,
         )
     if answer.complete:
+        cache.put(key, CachedAnswer(answer.first, fmt.content_type, headers))
         return Response(answer.first, media_type=fmt.content_type, headers=headers)
 
     def chunks() -> Iterator[bytes]:

@@ -1,0 +1,64 @@
+"""The /sparql result cache: hits on repeats, never serves the data of an older version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from kgraph.store.embedded import EmbeddedStore
+from kgraph.web.app import create_app
+from kgraph.web.cache import CachedAnswer, CacheKey, ResultCache
+
+from .conftest import BASE, make_settings
+
+QUERY = "SELECT ?o WHERE { <http://example.org/a> <http://example.org/p> ?o }"
+JSON = "application/sparql-results+json"
+
+
+def _load(store: EmbeddedStore, tmp: Path, value: str) -> None:
+    ttl = tmp / f"{value}.ttl"
+    ttl.write_text(f'<http://example.org/a> <http://example.org/p> "{value}" .', encoding="utf-8")
+    store.replace([ttl], base_iri=BASE)
+
+
+def test_repeats_hit_and_a_new_version_is_never_served_stale(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store", writable=True)
+    _load(store, tmp_path, "first")
+    app = create_app(make_settings(tmp_path), store)
+    cache: ResultCache = app.state.result_cache
+    with TestClient(app) as client:
+        one = client.get("/sparql", params={"query": QUERY}, headers={"Accept": JSON})
+        two = client.get("/sparql", params={"query": QUERY}, headers={"Accept": JSON})
+        assert one.status_code == two.status_code == 200
+        assert one.content == two.content and "first" in one.text
+        assert two.headers["content-type"] == one.headers["content-type"]
+        assert (cache.hits, cache.misses) == (1, 1)
+        csv = client.get("/sparql", params={"query": QUERY}, headers={"Accept": "text/csv"})
+        assert csv.text.splitlines() == ["o", "first"]  # another format: another entry
+        _load(store, tmp_path, "second")
+        three = client.get("/sparql", params={"query": QUERY}, headers={"Accept": JSON})
+        assert "second" in three.text and "first" not in three.text
+
+
+def test_errors_are_not_cached(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store", writable=True)
+    _load(store, tmp_path, "x")
+    app = create_app(make_settings(tmp_path), store)
+    with TestClient(app) as client:
+        for _ in range(2):
+            bad = client.get("/sparql", params={"query": "SELEC nothing"})
+            assert bad.status_code == 400
+    assert len(app.state.result_cache) == 0
+
+
+def test_bounded_in_bytes_least_recently_used_first() -> None:
+    cache = ResultCache(max_bytes=3 * 300, max_entry_bytes=400)
+    keys = [CacheKey("v", f"q{i}", (), (), None, None) for i in range(4)]
+    for k in keys[:3]:
+        assert cache.put(k, CachedAnswer(b"x" * 90, "text/csv", {}))
+    assert cache.get(keys[0]) is not None  # now the most recently used
+    cache.put(keys[3], CachedAnswer(b"x" * 90, "text/csv", {}))
+    assert cache.get(keys[1]) is None and cache.get(keys[0]) is not None
+    assert not cache.put(keys[0], CachedAnswer(b"x" * 1000, "text/csv", {}))  # too big
+    assert not ResultCache(max_bytes=0).put(keys[0], CachedAnswer(b"", "text/csv", {}))
