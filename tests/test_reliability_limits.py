@@ -20,6 +20,7 @@ from kgraph.web.app import create_app
 from kgraph.web.executors import ProcessExecutor, ThreadExecutor
 from kgraph.web.middleware import TokenBuckets
 from tests.conftest import make_settings
+from tests.servers import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 CAP = 10
@@ -51,7 +52,16 @@ def test_query_past_the_limit_is_killed_and_answered_503(app_client: TestClient)
     assert r.status_code == 503
     assert "time limit of 1 s" in r.text
     gone = before - set(executor.pids())
-    assert all(not psutil.pid_exists(p) or psutil.Process(p).status() == "zombie" for p in gone)
+
+    def reaped() -> bool:
+        try:
+            return all(
+                not psutil.pid_exists(p) or psutil.Process(p).status() == "zombie" for p in gone
+            )
+        except psutil.NoSuchProcess:
+            return True
+
+    wait_until(reaped, 10, "the killed worker to exit")
     metrics = app_client.get("/metrics").text
     assert re.search(r"^kgraph_query_timeouts_total [1-9]", metrics, re.M)
     # the pool recovers: the next query is answered
