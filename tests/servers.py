@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,21 +15,42 @@ import httpx
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
 
 
-def wait_until(check: Callable[[], bool], timeout: float = 30.0, what: str = "condition") -> None:
-    """Poll ``check`` until it is true; raise TimeoutError after ``timeout`` seconds."""
+def wait_until(
+    check: Callable[[], bool],
+    timeout: float = 30.0,
+    what: str = "condition",
+    proc: subprocess.Popen[bytes] | None = None,
+    interval: float = 0.2,
+) -> None:
+    """Poll ``check`` until it is true; raise TimeoutError after ``timeout`` seconds.
+
+    Between polls it waits on ``proc`` (so a server that dies ends the wait at
+    once, with its exit code) or on an event that nothing sets: a poll
+    interval, never a guess at how long readiness takes.
+    """
     deadline = time.monotonic() + timeout
     delay = 0.01
+    idle = threading.Event()
     while time.monotonic() < deadline:
         if check():
             return
-        time.sleep(delay)  # a poll interval, not a guess at readiness
-        delay = min(delay * 2, 0.2)
+        if proc is not None:
+            try:
+                code = proc.wait(timeout=delay)
+            except subprocess.TimeoutExpired:
+                pass
+            else:
+                raise RuntimeError(f"{what}: the process exited with {code}")
+        else:
+            idle.wait(delay)
+        delay = min(delay * 2, interval)
     raise TimeoutError(f"{what} not reached in {timeout} s")
 
 
@@ -59,13 +81,11 @@ class KgraphServer:
         )
 
     def wait_ready(self, timeout: float = 30.0) -> None:
-        def check() -> bool:
-            if self.proc.poll() is not None:
-                out = self.proc.stdout.read().decode() if self.proc.stdout else ""
-                raise RuntimeError(f"kgraph serve exited {self.proc.returncode}: {out}")
-            return http_ok(self.url + "/readyz")()
-
-        wait_until(check, timeout, "kgraph serve ready")
+        try:
+            wait_until(http_ok(self.url + "/readyz"), timeout, "kgraph serve", proc=self.proc)
+        except RuntimeError as exc:
+            out = self.proc.stdout.read().decode() if self.proc.stdout else ""
+            raise RuntimeError(f"{exc}: {out}") from None
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from fastapi.testclient import TestClient
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
 from tests.conftest import make_settings
+from tests.servers import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "http://127.0.0.1:8000/"
@@ -28,7 +28,7 @@ ex:old1 ex:p "one" . ex:old2 ex:p "two" . ex:old3 ex:p "three" .
 # is loaded into the new version: the marker file says "kill me now".
 KILLABLE_BUILD = textwrap.dedent(
     """
-    import sys, time
+    import sys, threading
     from pathlib import Path
     from kgraph import cli
     from kgraph.store.embedded import EmbeddedStore
@@ -39,7 +39,7 @@ KILLABLE_BUILD = textwrap.dedent(
     def slow_load(store, path, base_iri):
         load(store, path, base_iri)
         marker.write_text("loaded")
-        time.sleep(600)
+        threading.Event().wait()  # hold still, mid-build, until killed
 
     EmbeddedStore._load_file = staticmethod(slow_load)
     cli.main(sys.argv[2:])
@@ -88,11 +88,10 @@ def test_sigkill_during_build_keeps_the_previous_version(tmp_path: Path) -> None
          "build", "--store", str(tmp_path / "store"), str(new), str(new)],
         env=_env(tmp_path), stderr=subprocess.PIPE,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while not marker.exists():
-        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-        assert time.monotonic() < deadline, "the build never reached the load step"
-        time.sleep(0.02)
+    try:
+        wait_until(marker.exists, 60, "the build to reach the load step", proc=proc)
+    except RuntimeError as exc:
+        pytest.fail(f"{exc}: {proc.stderr.read().decode() if proc.stderr else ''}")
     partial = list((tmp_path / "store" / "versions").glob(".tmp-*"))
     assert partial, "a new version was being written when the build was killed"
     os.kill(proc.pid, signal.SIGKILL)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ import pytest
 
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.validation import collect_rdf_files
+from tests.servers import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_S = 2.0
@@ -26,23 +26,6 @@ SIMPLE = "SELECT ?s WHERE { ?s a ?type } LIMIT 5"
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("reliability-server")]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def wait_for(condition: object, timeout: float, what: str, interval: float = 0.05) -> None:
-    """Poll ``condition()`` until it is true; fail naming ``what`` after ``timeout`` s."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return
-        time.sleep(interval)
-    pytest.fail(f"timed out after {timeout} s waiting for {what}")
 
 
 class Server:
@@ -89,14 +72,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     base = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited: {log.read_text()}")
         try:
             return httpx.get(base + "/healthz", timeout=1).status_code == 200
         except httpx.HTTPError:
             return False
 
-    wait_for(healthy, 30, "the server's /healthz")
+    try:
+        wait_until(healthy, 30, "the server's /healthz", proc=proc)
+    except RuntimeError as exc:
+        pytest.fail(f"{exc}: {log.read_text()}")
     try:
         yield Server(proc, base, log)
     finally:
@@ -152,7 +136,7 @@ def test_heavy_queries_are_cut_and_simple_ones_keep_answering(server: Server) ->
             return False
         return samples[-1][1] - recent[0][1] < 0.3  # under 30 % of one core for a second
 
-    wait_for(idle, 15, "the server's CPU to go idle", interval=0.1)
+    wait_until(idle, 15, "the server's CPU to go idle", interval=0.1)
     metrics = httpx.get(server.base + "/metrics").text
     assert "kgraph_query_timeouts_total 4.0" in metrics
 
@@ -178,7 +162,7 @@ def test_access_log_lines_are_json(server: Server) -> None:
     def logged() -> bool:
         return rid in server.log.read_text(errors="replace")
 
-    wait_for(logged, 5, "the access-log line")
+    wait_until(logged, 5, "the access-log line")
     line = next(ln for ln in server.log.read_text().splitlines() if rid in ln)
     entry = json.loads(line)
     assert entry["path"] == "/healthz" and entry["status"] == 200 and entry["method"] == "GET"
