@@ -224,8 +224,9 @@ def test_rate_limit_answers_429_with_retry_after(
     with TestClient(create_app(settings, small_store)) as c:
         codes = [c.get("/sparql", headers={"Accept": "text/turtle"}).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
-        r = c.get("/sparql")
+        r = c.get("/sparql", headers={"Origin": "https://portal.example"})
         assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+        assert r.headers["access-control-allow-origin"] == "*"  # a browser client can read it
         assert "3 a minute" in r.text
         assert c.get("/healthz").status_code == 200  # probes are not limited
         metrics = c.app.state.metrics.render().decode()  # type: ignore[attr-defined]

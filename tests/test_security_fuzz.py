@@ -130,7 +130,6 @@ def test_the_app_never_answers_5xx(
 
 # FastAPI warns about routes with several methods (GET+HEAD) sharing an operation id;
 # pytest would turn that warning into a 500 here, which production never sees.
-@pytest.mark.filterwarnings("ignore:Duplicate Operation ID:UserWarning")
 def test_schemathesis_style_smoke_over_openapi_paths(fuzz_client: TestClient) -> None:
     """Every path in the OpenAPI document answers a bare GET without a 5xx."""
     spec = fuzz_client.get("/api/openapi.json").json()

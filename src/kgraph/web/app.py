@@ -69,6 +69,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     if store is not None:
         app.state.store = store
         app.state.executor = make_executor(settings, store, app.state.metrics.timeouts.inc)
+    middleware.install(app, settings, app.state.metrics.observe, app.state.metrics.rate_limited.inc)
+    # CORS outermost, so that every answer (a 413 or 429 from the limits too) carries it
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -80,7 +82,6 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         ],
         max_age=86400,
     )
-    middleware.install(app, settings, app.state.metrics.observe, app.state.metrics.rate_limited.inc)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(health.router)

@@ -34,6 +34,7 @@ from kgraph.terms import DCT
 from kgraph.web.deps import SettingsDep, StoreDep, TemplatesDep
 from kgraph.web.jsonld import schema_org, script_json
 from kgraph.web.publishing import get_publishing
+from kgraph.web.routing import get_and_head
 
 router = APIRouter(tags=["linked data"])
 
@@ -272,9 +273,9 @@ def search(
     )
 
 
-@router.api_route(
+@get_and_head(
+    router,
     "/{path:path}",
-    methods=["GET", "HEAD"],
     summary="Any IRI under the base: its description in HTML, Turtle, JSON-LD, RDF/XML, N-Triples",
 )
 def resource(

@@ -33,6 +33,7 @@ from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
 from kgraph.void import VoidStats, dataset_iri, uri_space, void_graph, void_stats
 from kgraph.web.deps import SettingsDep, StoreDep, TemplatesDep
+from kgraph.web.routing import get_and_head
 
 router = APIRouter(tags=["publishing"])
 
@@ -161,9 +162,9 @@ def _profile(request: Request) -> str:
 # -- VoID --------------------------------------------------------------------
 
 
-@router.api_route(
+@get_and_head(
+    router,
     "/.well-known/void",
-    methods=["GET", "HEAD"],
     summary="VoID description of the dataset (Turtle, JSON-LD, RDF/XML, N-Triples, HTML)",
 )
 def well_known_void(
@@ -220,9 +221,9 @@ def _catalog_response(
     return _rdf_response(request, graph, fmt, headers)
 
 
-@router.api_route(
+@get_and_head(
+    router,
     "/catalog",
-    methods=["GET", "HEAD"],
     summary="DCAT-AP-SE catalogue record (Turtle, RDF/XML, JSON-LD, N-Triples, HTML)",
 )
 def catalog(
@@ -236,9 +237,9 @@ def catalog(
     return _catalog_response(request, store, settings, templates, publishing, fmt)
 
 
-@router.api_route(
+@get_and_head(
+    router,
     "/catalog.{suffix}",
-    methods=["GET", "HEAD"],
     summary="The catalogue record in one format: .rdf (what portals harvest), .ttl, .jsonld, .nt",
 )
 def catalog_file(
@@ -286,9 +287,9 @@ def dumps_slash() -> RedirectResponse:
     return RedirectResponse("/dumps/", status_code=308)
 
 
-@router.api_route(
+@get_and_head(
+    router,
     "/dumps/",
-    methods=["GET", "HEAD"],
     summary="The dump files of the data being served (HTML or JSON index)",
 )
 def dumps_index(
@@ -330,9 +331,9 @@ def dumps_index(
     )
 
 
-@router.api_route(
+@get_and_head(
+    router,
     "/dumps/{name}",
-    methods=["GET", "HEAD"],
     summary="One dump file (stable name; ETag is its SHA-256)",
 )
 def dump_file(name: str, request: Request, store: StoreDep, publishing: PublishingDep) -> Response:
