@@ -43,7 +43,8 @@ from kgraph.terms import (
 
 _IRI_OK = re.compile(r"^https?://[^\s<>\"{}|\\^`\x00-\x20]*$")
 _PLAIN_TYPES = {XSD + "string", RDF + "langString"}
-_LABEL_VALUES = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+# for FILTER(?p IN (...)): binding ?p by VALUES instead makes the engine scan the store
+_LABEL_LIST = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
 # Properties shown first on a page, in this order; the rest follow by label.
 _ORDER = [
     DCT + "title",
@@ -106,7 +107,7 @@ def description_query(iri: str, base_iri: str) -> str:
 WHERE {{
   {{ <{iri}> ?p ?o }}
   UNION {{ <{iri}> ?p ?o . FILTER(isBlank(?o)) ?o ?bp ?bo }}
-  UNION {{ <{iri}> ?p ?o . FILTER(isIRI(?o)) VALUES ?lp {{ {_LABEL_VALUES} }} ?o ?lp ?l }}
+  UNION {{ <{iri}> ?p ?o . FILTER(isIRI(?o)) ?o ?lp ?l FILTER(?lp IN ({_LABEL_LIST})) }}
   {ontology}
 }}"""
 
@@ -190,9 +191,11 @@ class Labels:
         todo = sorted({i for i in iris if is_safe_iri(i) and i not in self._cands})
         for start in range(0, len(todo), 200):
             values = " ".join(f"<{i}>" for i in todo[start : start + 200])
+            # ?x bound first, the label properties as a filter: an index lookup per
+            # IRI (a second VALUES for ?lp makes the engine scan the whole store)
             rows = store.select(
-                f"SELECT ?x ?lp ?l WHERE {{ VALUES ?x {{ {values} }} "
-                f"VALUES ?lp {{ {_LABEL_VALUES} }} ?x ?lp ?l FILTER(isLiteral(?l)) }}"
+                f"SELECT ?x ?lp ?l WHERE {{ VALUES ?x {{ {values} }} ?x ?lp ?l "
+                f"FILTER(?lp IN ({_LABEL_LIST}) && isLiteral(?l)) }}"
             )
             for row in rows:
                 lit = to_term(row["l"])
