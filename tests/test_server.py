@@ -72,3 +72,19 @@ def test_sparqlwrapper_sees_syntax_errors(server: KgraphServer) -> None:
     sw.setQuery("SELECT * WHERE { ?s ?p }")
     with pytest.raises(QueryBadFormed):
         sw.query()
+
+
+def test_several_http_workers(repo_settings: Settings, repo_store: EmbeddedStore) -> None:
+    """`kgraph serve --workers 2`: each worker builds the app from the same settings."""
+    srv = KgraphServer(repo_settings.store_path, args=["--workers", "2"],
+                       env={"KGRAPH_MAX_RESULT_ROWS": "3"})
+    try:
+        srv.wait_ready()
+        for _ in range(6):  # requests spread over both workers
+            resp = httpx.get(srv.url + "/sparql", params={"query": "SELECT * { ?s ?p ?o }"},
+                             headers={"accept": "text/csv"})
+            assert resp.status_code == 200
+            assert resp.headers["x-kgraph-result-truncated"] == "rows=3"
+        assert httpx.get(srv.url + "/id/board/kalmar.ttl").status_code == 200
+    finally:
+        srv.stop()

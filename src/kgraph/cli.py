@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -148,17 +149,23 @@ def build(paths: tuple[Path, ...], reference: bool, settings: Settings) -> None:
 @cli.command()
 @click.option("--host", help="Interface to listen on (default 127.0.0.1, KGRAPH_HOST).")
 @click.option("--port", type=int, help="Port (default 8000, KGRAPH_PORT).")
-@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="HTTP worker processes (default 1, KGRAPH_WORKERS); each opens the store read-only.",
+)
 @common_options
-def serve(host: str | None, port: int | None, workers: int, settings: Settings) -> None:
+def serve(host: str | None, port: int | None, workers: int | None, settings: Settings) -> None:
     """Serve the SPARQL endpoint and the linked-data pages over the store.
 
     The store must have been built (`kgraph build`) or be a SPARQL endpoint URL.
     """
     import uvicorn
 
+    from kgraph.settings import SETTINGS_ENV
     from kgraph.store import open_store
-    from kgraph.web.app import create_app
+    from kgraph.web.app import configure_logging, create_app
 
     settings = settings.model_copy(
         update={k: v for k, v in {"host": host, "port": port}.items() if v is not None}
@@ -170,19 +177,25 @@ def serve(host: str | None, port: int | None, workers: int, settings: Settings) 
         f"http://{settings.host}:{settings.port}/ (base IRI {settings.base_iri})",
         err=True,
     )
-    if settings.access_log:  # JSON lines from kgraph's own middleware replace uvicorn's
-        access = logging.getLogger("kgraph.access")
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        access.addHandler(handler)
-        access.setLevel(logging.INFO)
-        access.propagate = False
+    workers = workers or settings.workers
+    if workers > 1:  # each uvicorn worker builds the app itself, from the same settings
+        os.environ[SETTINGS_ENV] = settings.model_dump_json()
+        uvicorn.run(
+            "kgraph.web.app:app_from_environment",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level,
+            workers=workers,
+            access_log=not settings.access_log,
+        )
+        return
+    configure_logging(settings)
     uvicorn.run(
         create_app(settings, store),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
-        workers=1 if workers < 1 else workers,
         access_log=not settings.access_log,
     )
 

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     base_iri: str = "http://127.0.0.1:8000/"
     store: str = ".kgraph/store"
     host: str = "127.0.0.1"
+    workers: int = Field(1, ge=1)  # HTTP worker processes for `kgraph serve`
     port: int = Field(8000, ge=0, le=65535)
 
     ontology_dir: Path = Path("ontology")
@@ -140,6 +141,21 @@ class Settings(BaseSettings):
         return [self.ontology_dir, self.data_dir]
 
 
+SETTINGS_ENV = "KGRAPH_SETTINGS_JSON"
+
+
+def settings_from_environment() -> Settings:
+    """Settings handed to worker processes in ``KGRAPH_SETTINGS_JSON``, else :func:`load_settings`.
+
+    ``kgraph serve --workers N`` serialises its settings there, so that every
+    uvicorn worker serves with exactly the settings the command resolved.
+    """
+    handed = os.environ.get(SETTINGS_ENV)
+    if handed:
+        return Settings.model_validate_json(handed)
+    return load_settings()
+
+
 def load_settings(config_file: Path | str | None = "", **overrides: Any) -> Settings:
     """Build settings from defaults, a TOML file, ``KGRAPH_*`` and ``overrides``.
 
@@ -166,7 +182,7 @@ def load_settings(config_file: Path | str | None = "", **overrides: Any) -> Sett
     env = {
         k[len("KGRAPH_") :].lower(): v
         for k, v in os.environ.items()
-        if k.startswith("KGRAPH_") and k != "KGRAPH_CONFIG"
+        if k.startswith("KGRAPH_") and k not in ("KGRAPH_CONFIG", SETTINGS_ENV)
     }
     values.update(env)
     values.update({k: v for k, v in overrides.items() if v is not None})

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from kgraph import __version__
-from kgraph.settings import Settings
+from kgraph.settings import Settings, settings_from_environment
 from kgraph.store import open_store
 from kgraph.store.base import GraphStore
 from kgraph.web import health, metrics, middleware, pages, publishing, sparql, writes
@@ -91,6 +92,26 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     publishing.install(app, settings)
     app.include_router(pages.router)  # keep LAST: its catch-all answers every other path
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app factory for ``uvicorn --factory`` and ``kgraph serve --workers N``."""
+    settings = settings_from_environment()
+    configure_logging(settings)
+    return create_app(settings)
+
+
+def configure_logging(settings: Settings) -> None:
+    """JSON access-log lines from kgraph's middleware on stderr (they replace uvicorn's)."""
+    if not settings.access_log:
+        return
+    access = logging.getLogger("kgraph.access")
+    if not access.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    access.propagate = False
 
 
 def make_templates(settings: Settings) -> Jinja2Templates:
