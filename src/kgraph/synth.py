@@ -30,17 +30,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from kgraph.terms import DCT, FOAF, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+
 __all__ = ["COUNTIES", "MUNICIPALITIES_PER_COUNTY", "synth_file", "write_synthetic"]
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-DCT = "http://purl.org/dc/terms/"
-ORG = "http://www.w3.org/ns/org#"
-SCHEMA = "https://schema.org/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-FOAF = "http://xmlns.com/foaf/0.1/"
 
 # (code, slug, Swedish name, English name, number of municipalities)
 COUNTIES: tuple[tuple[str, str, str, str, int], ...] = (
