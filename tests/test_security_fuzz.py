@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import quote, unquote
 
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kgraph.describe import is_safe_iri
 from kgraph.errors import InputError
+from kgraph.formats import HTML, TURTLE, Format
 from kgraph.negotiation import choose
 from kgraph.protocol import QueryRequest, parse_query_request
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
+from kgraph.web.pages import OFFERED as PAGE_FORMATS
+from kgraph.web.pages import _doc_href, _split_suffix
 from tests.conftest import make_settings
 
 OFFERED = ["application/sparql-results+json", "text/csv", "text/turtle", "text/html"]
@@ -137,3 +142,101 @@ def test_schemathesis_style_smoke_over_openapi_paths(fuzz_client: TestClient) ->
     assert {"/sparql", "/update", "/store", "/metrics"} <= set(paths)
     for path in paths:
         assert fuzz_client.get(path).status_code < 500, path
+
+
+# -- the IRI <-> document URL mapping of the linked-data pages ---------------------
+
+SUFFIXES = [f".{f.suffix}" for f in PAGE_FORMATS]
+segment_text = st.text(
+    st.one_of(
+        st.characters(exclude_categories=["Cs"]),  # any code point a str can hold
+        st.sampled_from(list('%./#?<>"{} \t\r\n\x00\x7f\ue000\ufffe')),
+    ),
+    max_size=12,
+)
+segment = st.one_of(
+    segment_text,
+    st.sampled_from(["", ".", "..", "index", "indexindex", "a.b", "%25", "%zz", "%0a"]),
+    st.tuples(segment_text, st.sampled_from([*SUFFIXES, ".", ".xyz", ".ttl.ttl"])).map("".join),
+)
+iri_path = st.lists(segment, max_size=4).map("/".join)
+
+
+@FUZZ
+@given(iri_path, st.sampled_from(PAGE_FORMATS))
+def test_document_urls_map_back_to_their_resource(path: str, fmt: Format) -> None:
+    href = _doc_href(path, fmt)
+    assert href.startswith("/") and href.isascii() and href.isprintable()  # fit for a header
+    assert _split_suffix(unquote(href)[1:]) == (path, fmt)
+
+
+def test_document_url_mapping_regressions() -> None:
+    # A resource named "index" used to share its documents with the folder it is in.
+    assert _doc_href("id/index", TURTLE) == "/id/indexindex.ttl"
+    assert _split_suffix("id/indexindex.ttl") == ("id/index", TURTLE)
+    assert _split_suffix("def/index.ttl") == ("def/", TURTLE)
+    assert _split_suffix("index.html") == ("", HTML)
+    # "id/.ttl" is the IRI id/.ttl, not a document of id/.
+    assert _split_suffix("id/.ttl") == ("id/.ttl", None)
+    # Document URLs used to carry raw non-ASCII, spaces and "<>" into headers.
+    assert _doc_href("id/skåne <x>", TURTLE) == "/id/sk%C3%A5ne%20%3Cx%3E.ttl"
+
+
+def test_iris_the_store_would_refuse_are_not_safe() -> None:
+    for bad in ["%", "%zz", "a#b#c", "\x7f", "\x85", "\ue000", "\ufdd0", "\U0001fffe", "a\n"]:
+        assert not is_safe_iri(f"http://127.0.0.1:8000/def/{bad}"), bad
+    for good in ["%41", "a?b?c#d?e", "sk\u00e5ne", "?\ue000", "a(b)!$&'*+,;=:@~"]:
+        assert is_safe_iri(f"http://127.0.0.1:8000/def/{good}"), good
+
+
+def _encode(part: str) -> str:
+    """Raw %-escapes as they are (``%0a``, ``%zz``); everything else %-encoded."""
+    return part if part.startswith("%") else quote(part, safe="/")
+
+
+page_accept = st.one_of(
+    st.none(),
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                [f.media_type for f in PAGE_FORMATS]
+                + ["*/*", "text/*", "application/*", "image/png", "application/json", "x"]
+            ),
+            q,
+        ).map("".join),
+        max_size=4,
+    ).map(", ".join),
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=40),
+)
+
+
+@FUZZ
+@given(
+    st.sampled_from(["/id/", "/def/"]),
+    st.lists(st.one_of(segment, st.sampled_from(["%0a", "%0d", "%2F", "%C3%A4", "%2e%2e"])),
+             max_size=4).map(lambda parts: "/".join(map(_encode, parts))),
+    st.sampled_from(["", *SUFFIXES]),
+    page_accept,
+)  # fmt: skip
+def test_resource_urls_never_fail_and_negotiate_back_to_the_iri(
+    client: TestClient, prefix: str, tail: str, suffix: str, accept: str | None
+) -> None:
+    headers = {} if accept is None else {"Accept": accept}
+    r = client.get(prefix + tail + suffix, headers=headers)
+    assert r.status_code < 500, (r.status_code, r.text[:300])
+    seen = unquote(r.request.url.raw_path.decode("ascii").partition("?")[0])
+    if not seen.startswith(("/id/", "/def/")) or "\n" in seen.rstrip("\n"):
+        return  # ".." took it elsewhere, or no route matches: only "no 5xx" applies
+    assert r.status_code in (200, 404, 406), (r.status_code, r.text[:300])
+    requested, fmt = _split_suffix(seen[1:])
+    if fmt is not None:
+        assert r.status_code != 406
+        assert "content-location" not in r.headers
+    elif r.status_code != 406:
+        location = r.headers["content-location"]
+        assert location.isascii()
+        back, negotiated = _split_suffix(unquote(location)[1:])
+        assert back == requested and negotiated is not None
+        assert r.headers["content-type"].startswith(negotiated.media_type)
+    if r.status_code == 200:
+        assert is_safe_iri("http://127.0.0.1:8000/" + requested)

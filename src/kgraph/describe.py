@@ -41,7 +41,22 @@ from kgraph.terms import (
     term_label,
 )
 
-_IRI_OK = re.compile(r"^https?://[^\s<>\"{}|\\^`\x00-\x20]*$")
+# RFC 3987, as the store's SPARQL parser checks it: an IRI it would refuse (``%zz``,
+# a second ``#``, a control or non-character code point) must never reach a query.
+_UCS = (
+    "\xa0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
+    + "".join(f"{chr(p << 16)}-{chr((p << 16) | 0xFFFD)}" for p in range(1, 14))
+    + "\U000e1000-\U000efffd"
+)
+_PRIVATE = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
+_PCHAR = "A-Za-z0-9\\-._~!$&'()*+,;=:@" + _UCS
+_PCT = "%[0-9A-Fa-f]{2}"
+_IRI_OK = re.compile(
+    rf"^https?://(?:[{_PCHAR}\[\]]|{_PCT})*"
+    rf"(?:[{_PCHAR}/]|{_PCT})*"
+    rf"(?:\?(?:[{_PCHAR}{_PRIVATE}/?]|{_PCT})*)?"
+    rf"(?:#(?:[{_PCHAR}/?]|{_PCT})*)?\Z"
+)
 _PLAIN_TYPES = {XSD + "string", RDF + "langString"}
 # for FILTER(?p IN (...)): binding ?p by VALUES instead makes the engine scan the store
 _LABEL_LIST = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
@@ -63,7 +78,7 @@ _ORDER = [
 
 
 def is_safe_iri(iri: str) -> bool:
-    """True if ``iri`` can be written as ``<iri>`` in SPARQL (no spaces, no ``<>"{}|^`\\``)."""
+    """True if ``iri`` is an http(s) IRI that can be written as ``<iri>`` in SPARQL."""
     return bool(_IRI_OK.match(iri))
 
 

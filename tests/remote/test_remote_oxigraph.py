@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -15,6 +20,7 @@ from kgraph.publish import publish, remote_settings
 from kgraph.settings import Settings
 from kgraph.store.remote import META_GRAPH, STAGING_PREFIX, RemoteStore
 from kgraph.web.app import create_app
+from tests.servers import wait_until
 
 from .servers import FIXTURE, ROOT, Server, free_port, start_oxigraph, synthetic
 from .servers import remote_settings as app_settings
@@ -129,6 +135,108 @@ def test_server_killed_mid_upload_leaves_old_graph(tmp_path: Path) -> None:
         assert not any(g.startswith(STAGING_PREFIX) for g in graphs(store))
     finally:
         server.stop()
+
+
+# Runs `kgraph publish` with the chunk upload held after the second chunk has reached
+# the staging graph: the marker file (holding the staging graph's name) says "kill me now".
+KILLABLE_PUBLISH = textwrap.dedent(
+    """
+    import sys, threading
+    from pathlib import Path
+    from kgraph import cli
+    from kgraph.store.remote import RemoteStore
+
+    marker = Path(sys.argv[1])
+    upload = RemoteStore._upload_chunk
+    sent = []
+
+    def held_upload(store, staging, data):
+        upload(store, staging, data)
+        sent.append(len(data))
+        if len(sent) == 2:
+            marker.write_text(staging)
+            threading.Event().wait()  # hold still, mid-upload, until killed
+
+    RemoteStore._upload_chunk = held_upload
+    cli.main(sys.argv[2:])
+    """
+)
+
+
+def test_sigkill_during_publish_keeps_the_previous_version(
+    oxigraph: Server, tmp_path: Path
+) -> None:
+    settings = ox_settings(tmp_path, oxigraph)
+    graph = settings.remote_graph
+    assert graph is not None
+    old = synthetic(tmp_path / "a.ttl", 120, "vA")
+    new = synthetic(tmp_path / "b.ttl", 600, "vB")
+    a = publish(settings, [old]).info
+    assert a.triples == 120
+    store = RemoteStore.from_settings(settings)
+    only_a = 'ASK { ?s ?p "item 3 vA"@sv }'
+    only_b = 'ASK { ?s ?p "item 3 vB"@sv }'
+    marker = tmp_path / "uploading"
+    argv = [
+        "publish", str(new), "--to", oxigraph.urls["update"],
+        "--graph-store-url", oxigraph.urls["store"], "--graph", graph,
+    ]  # fmt: skip
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "KGRAPH_REMOTE_CHUNK_BYTES": "2000",  # B goes up in many requests
+        "KGRAPH_REMOTE_RETRIES": "0",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLABLE_PUBLISH, str(marker), *argv],
+        env=env, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        wait_until(marker.exists, 60, "the publish to upload two chunks", proc=proc)
+    except RuntimeError as exc:
+        pytest.fail(f"{exc}: {proc.stderr.read().decode() if proc.stderr else ''}")
+    staging = marker.read_text()
+    assert staging.startswith(STAGING_PREFIX)
+    assert staging in graphs(store)  # B was half-way up when the publisher died
+    os.kill(proc.pid, signal.SIGKILL)
+    assert proc.wait(10) == -signal.SIGKILL
+    if proc.stderr:
+        proc.stderr.close()
+
+    # Graph G still holds exactly version A.
+    assert store.info() == a
+    live = store.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].value
+    assert int(live) == a.triples
+    assert store.ask(only_a) and not store.ask(only_b)
+    # An app restarted over the remote store serves A.
+    with TestClient(create_app(settings)) as client:
+        ready = client.get("/readyz").json()
+        assert (ready["version"], ready["triples"]) == (a.version, a.triples)
+        r = client.get(
+            "/sparql",
+            params={"query": only_b},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        assert r.status_code == 200 and r.json()["boolean"] is False
+
+    # Publishing B again succeeds, drops the dead run's staging graph and serves B whole.
+    done = subprocess.run(
+        [sys.executable, "-m", "kgraph", *argv],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    b = store.info()
+    assert b.version != a.version and b.triples == 600
+    live = store.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].value
+    assert int(live) == 600
+    assert store.ask(only_b) and not store.ask(only_a)
+    assert not any(g.startswith(STAGING_PREFIX) for g in graphs(store))
+    named = store._run("SELECT DISTINCT ?g { GRAPH ?g {} }").rows()  # empty ones too
+    assert not any(r["g"].value.startswith(STAGING_PREFIX) for r in named)
+    assert not store._run(f"ASK {{ GRAPH <{META_GRAPH}> {{ ?g ?p <{graph}> }} }}").boolean()
+    with TestClient(create_app(settings)) as client:
+        ready = client.get("/readyz").json()
+        assert (ready["version"], ready["triples"]) == (b.version, 600)
 
 
 def test_rejected_upload_is_one_line_and_keeps_graph(

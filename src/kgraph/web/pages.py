@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import hashlib
+import re
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.templating import Jinja2Templates
@@ -41,6 +42,8 @@ router = APIRouter(tags=["linked data"])
 OFFERED: tuple[Format, ...] = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES)
 BY_SUFFIX = {f.suffix: f for f in OFFERED}
 LANGS = ("sv", "en")
+_INDEX = re.compile(r"(?:index)+")  # a last path segment that takes one more "index"
+_URL_SAFE = "/!$&'()*+,;=:@"  # kept as they are in a document URL; the rest %-encoded
 PAGE_SIZE = 25
 
 TEXT: dict[str, dict[str, str]] = {
@@ -285,6 +288,8 @@ def resource(
     settings: SettingsDep,
     templates: TemplatesDep,
 ) -> Response:
+    if request.scope.get("path", "").endswith("\n") and not path.endswith("\n"):
+        path += "\n"  # the route's pattern lets a final %0A fall off: keep it (no such IRI)
     iri_path, fmt = _split_suffix(path)
     negotiated = fmt is None
     if fmt is None:
@@ -342,19 +347,30 @@ def resource(
 
 
 def _split_suffix(path: str) -> tuple[str, Format | None]:
-    """``id/x.ttl`` -> (``id/x``, Turtle); ``def/index.ttl`` -> (``def/``, Turtle)."""
+    """A request path -> (IRI path, the document's format, or None for the IRI itself).
+
+    ``id/x.ttl`` -> (``id/x``, Turtle); ``def/index.ttl`` -> (``def/``, Turtle);
+    ``id/indexindex.ttl`` -> (``id/index``, Turtle): the inverse of :func:`_doc_href`.
+    """
     stem, dot, ext = path.rpartition(".")
-    if not dot or "/" in ext or ext not in BY_SUFFIX or not stem:
+    last = stem.rpartition("/")[2]
+    if not dot or "/" in ext or ext not in BY_SUFFIX or not last:
         return path, None
-    if stem == "index" or stem.endswith("/index"):
+    if _INDEX.fullmatch(last):
         stem = stem[: -len("index")]
     return stem, BY_SUFFIX[ext]
 
 
 def _doc_href(iri_path: str, fmt: Format) -> str:
-    """The document URL of ``iri_path`` in ``fmt``."""
-    name = f"{iri_path}index" if iri_path.endswith("/") or not iri_path else iri_path
-    return f"/{name}.{fmt.suffix}"
+    """The document URL of ``iri_path`` in ``fmt``, %-encoded (safe in a header).
+
+    An IRI ending in ``/`` gets ``index``; so does one whose last segment is
+    ``index`` (``id/index`` -> ``/id/indexindex.ttl``), or its document would be
+    that of ``id/``.
+    """
+    last = iri_path.rpartition("/")[2]
+    name = f"{iri_path}index" if not last or _INDEX.fullmatch(last) else iri_path
+    return "/" + quote(f"{name}.{fmt.suffix}", safe=_URL_SAFE)
 
 
 def _not_found_html(
