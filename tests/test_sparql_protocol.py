@@ -32,8 +32,10 @@ SRX = "{http://www.w3.org/2005/sparql-results#}"
 @pytest.fixture(scope="module")
 def w3c(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     tmp = tmp_path_factory.mktemp("w3c")
+    # a generous time limit: the streaming test's 148 k rows must not race a busy CI machine
     settings = make_settings(
-        tmp, max_body_bytes=4096, max_query_chars=2000, max_result_rows=1_000_000
+        tmp, max_body_bytes=4096, max_query_chars=2000, max_result_rows=1_000_000,
+        query_timeout_s=120,
     )
     store = EmbeddedStore(settings.store_path, writable=True)
     store.replace([FIXTURES / "kasei.trig"], base_iri=settings.base_iri)
