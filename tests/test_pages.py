@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -272,3 +273,29 @@ def test_literals_are_escaped(hostile_client: TestClient) -> None:
     assert "<\\/script>" in m.group(1)
     assert json.loads(m.group(1))["name"] == "<script>alert(1)</script>"
     assert "<script>alert(1)" not in search and "&lt;script&gt;alert(1)" in search
+
+
+def test_a_hub_lists_a_few_incoming_links_and_links_to_all(tmp_path: Path) -> None:
+    from kgraph.describe import INCOMING_PER_PROPERTY
+
+    n = INCOMING_PER_PROPERTY + 10
+    ttl = tmp_path / "hub.ttl"
+    ttl.write_text(
+        "@prefix dct: <http://purl.org/dc/terms/> .\n"
+        '<id/board/hub> <http://www.w3.org/2000/01/rdf-schema#label> "Hubben"@sv .\n'
+        + "".join(f'<id/publication/p{i}> dct:creator <id/board/hub> ; dct:title "P{i}"@sv .\n'
+                  for i in range(n)),
+        encoding="utf-8",
+    )
+    settings = make_settings(tmp_path, query_workers=0)
+    store = EmbeddedStore(settings.store_path, writable=True)
+    store.replace([ttl], base_iri=settings.base_iri)
+    with TestClient(create_app(settings, store)) as c:
+        page = c.get("/id/board/hub", headers={"Accept": "text/html"})
+        assert page.status_code == 200
+        assert page.text.count('href="/id/publication/p') == INCOMING_PER_PROPERTY
+        more = re.search(r'<li class="more"><a href="([^"]+)">och 10 till', page.text)
+        assert more is not None
+        listing = c.get(html.unescape(more.group(1)), headers={"Accept": "text/html"})
+        assert listing.status_code == 200
+        assert listing.text.count('href="/id/publication/p') == n

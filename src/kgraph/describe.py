@@ -58,6 +58,7 @@ _IRI_OK = re.compile(
     rf"(?:#(?:[{_PCHAR}/?]|{_PCT})*)?\Z"
 )
 _PLAIN_TYPES = {XSD + "string", RDF + "langString"}
+INCOMING_PER_PROPERTY = 50  # incoming links listed per property on a page
 # for FILTER(?p IN (...)): binding ?p by VALUES instead makes the engine scan the store
 _LABEL_LIST = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
 # Properties shown first on a page, in this order; the rest follow by label.
@@ -267,6 +268,7 @@ class Row:
     label: str
     href: str
     values: list[Value]
+    total: int = 0  # incoming links: how many there are in all (``values`` may show fewer)
 
 
 @dataclass
@@ -348,10 +350,21 @@ def describe_resource(
         f"SELECT ?p ?o ?bp ?bo WHERE {{ <{iri}> ?p ?o "
         f"OPTIONAL {{ FILTER(isBlank(?o)) ?o ?bp ?bo }} }}"
     )
-    inc = store.select(
-        f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(isIRI(?s) && ?p != <{RDF_TYPE}>) }} "
-        "LIMIT 2000"
-    )
+    incoming_totals = {
+        row["p"].value: int(row["n"].value)
+        for row in store.select(
+            f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p <{iri}> "
+            f"FILTER(isIRI(?s) && ?p != <{RDF_TYPE}>) }} GROUP BY ?p"
+        )
+    }
+    incoming = [  # a hub (a board with thousands of publications) shows a few per property
+        (row["s"].value, p)
+        for p in incoming_totals
+        for row in store.select(
+            f"SELECT ?s WHERE {{ ?s <{p}> <{iri}> FILTER(isIRI(?s)) }} "
+            f"LIMIT {INCOMING_PER_PROPERTY}"
+        )
+    ]
     triples: list[tuple[str, Term, str | None, Term | None]] = [
         (
             row["p"].value,
@@ -361,7 +374,6 @@ def describe_resource(
         )
         for row in out
     ]
-    incoming = [(row["s"].value, row["p"].value) for row in inc]
     if not triples and not incoming and not exists(store, iri):
         triples = metadata_triples(metadata, iri)
         if not triples:
@@ -412,6 +424,9 @@ def describe_resource(
     in_rows: dict[str, list[Value]] = defaultdict(list)
     for s, p in incoming:
         in_rows[p].append(_value(Term("iri", s), labels))
+    in_sorted = _sort_rows(in_rows, labels)
+    for row in in_sorted:
+        row.total = incoming_totals.get(row.predicate, len(row.values))
     label, label_lang = labels.text(iri)
     return ResourceView(
         iri=iri,
@@ -420,7 +435,7 @@ def describe_resource(
         label_lang=label_lang,
         types=sorted(types, key=lambda v: (not v.iri or not v.iri.startswith(base_iri), v.text)),
         rows=_sort_rows(props, labels),
-        incoming=_sort_rows(in_rows, labels),
+        incoming=in_sorted,
         sources=sorted(sources, key=lambda v: v.text),
         comment=comment,
     )
