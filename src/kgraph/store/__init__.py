@@ -11,8 +11,12 @@ themselves, and rows whose terms have ``.value`` (and, for literals,
 
 from __future__ import annotations
 
-from kgraph.settings import Settings
+from typing import TYPE_CHECKING
+
 from kgraph.store.base import GraphStore, QueryResult, StoreInfo
+
+if TYPE_CHECKING:  # query worker processes import the store without pydantic
+    from kgraph.settings import Settings
 
 
 def open_store(settings: Settings, *, writable: bool = False) -> GraphStore:
@@ -21,7 +25,7 @@ def open_store(settings: Settings, *, writable: bool = False) -> GraphStore:
     Raises :class:`~kgraph.errors.StoreUnavailable` if it cannot be opened.
     """
     if settings.is_remote:
-        from kgraph.store.remote import RemoteStore  # type: ignore[import-untyped,unused-ignore]
+        from kgraph.store.remote import RemoteStore
 
         remote: GraphStore = RemoteStore.from_settings(settings)
         return remote
