@@ -10,8 +10,8 @@ files load together (see the README there):
   ``dcat-ap-se-additions.ttl``;
 - ``2.1.1``: the same three files of the 2.1.1 release, plus the SE additions.
 
-This module calls pyshacl itself (``kgraph.validation`` is the data gate; this
-one only checks the small metadata record). No ``owl:imports`` are followed.
+pyshacl runs through :func:`kgraph.validation.run_shacl`, the one place that
+calls it. No ``owl:imports`` are followed.
 
 >>> profile_files(load_settings(None), "3.0.1")[0].name  # doctest: +SKIP
 'shapes.ttl'
@@ -113,18 +113,10 @@ def _short(graph: Graph, node: Node | None) -> str:
 
 def check_record(record: Graph, settings: Settings, profile: str = "3.0.1") -> CheckReport:
     """Validate ``record`` against the shapes of ``profile``. Raises ConfigError."""
-    import pyshacl
+    from kgraph.validation import run_shacl
 
     files = profile_files(settings, profile)
-    _, report_graph, _ = pyshacl.validate(
-        record,
-        shacl_graph=load_shapes(files),
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=True,
-        do_owl_imports=False,
-        advanced=False,
-    )
+    report_graph = run_shacl(record, load_shapes(files), advanced=False)
     results = []
     for res in report_graph.subjects(SH.resultSeverity, None):
         severity = report_graph.value(res, SH.resultSeverity)

@@ -220,6 +220,26 @@ def _message(results: Graph, result: Node, shapes: Graph) -> str:
     return str(messages[0]) if messages else ""
 
 
+def run_shacl(
+    data: Graph, shapes: Graph, *, ontology: Graph | None = None, advanced: bool = True
+) -> Graph:
+    """pyshacl's results graph for ``data`` against ``shapes``: no inference, no imports.
+
+    The one call of pyshacl in kgraph; the data gate and the catalogue check use it.
+    """
+    _, results, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=advanced,
+        allow_warnings=True,
+        do_owl_imports=False,
+    )
+    assert isinstance(results, Graph)
+    return results
+
+
 def validate(
     paths: Sequence[Path], *, base_iri: str, shapes: Sequence[Path], ontology: Sequence[Path] = ()
 ) -> ValidationReport:
@@ -243,14 +263,7 @@ def validate(
     data, where = _load(files, base_iri)
     shapes_graph = parse_files(collect_rdf_files(shapes), base_iri)
     ont_graph = parse_files(collect_rdf_files(ontology), base_iri) if ontology else None
-    _, results_graph, _ = pyshacl.validate(
-        data,
-        shacl_graph=shapes_graph,
-        ont_graph=ont_graph,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-    )
+    results_graph = run_shacl(data, shapes_graph, ontology=ont_graph)
     names = NamespaceManager(Graph(), bind_namespaces="none")
     own = {"kg": base_iri + "def/", "ks": base_iri + "def/shapes/"}
     for prefix, namespace in {**PREFIXES, **own}.items():
