@@ -27,7 +27,17 @@ QUERIES = [
     "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 50",
 ]
 ACCEPTS = ["application/sparql-results+json", "text/csv", "application/sparql-results+xml"]
-PAGES = ["/sparql", "/healthz", "/readyz", "/static/style.css"]
+PAGES = [
+    "/",  # home: the dataset at a glance
+    "/id/board/kalmar",  # a board: charts, incoming links
+    "/id/county/orebro",
+    "/id/publication/ratten-till-ett-eget-liv-2004-6",
+    "/def/Report",  # a class page with its instances
+    "/search?q=kvinnofrid",
+    "/sparql",  # the query editor
+    "/healthz",
+    "/static/style.css",
+]
 
 
 @dataclass
@@ -46,7 +56,7 @@ def pick(rng: random.Random) -> tuple[str, dict[str, str], dict[str, str]]:
             accept = ACCEPTS[0]
         return "/sparql", {"query": query}, {"Accept": accept}
     path = rng.choice(PAGES)
-    accept = "text/html" if path == "/sparql" else "*/*"
+    accept = "*/*" if path in ("/healthz", "/static/style.css") else "text/html"
     return path, {}, {"Accept": accept}
 
 
