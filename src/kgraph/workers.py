@@ -400,9 +400,9 @@ class WorkerPool:
                     self._cond.notify_all()
             for w in expired:
                 log.warning("query worker %d killed at the limit (%g s)", w.pid, self.timeout_s)
-                w.kill()
-                if self._on_timeout is not None:
+                if self._on_timeout is not None:  # counted before the client can see the 503
                     self._on_timeout()
+                w.kill()
             for w in retired:
                 w.retire()
             with self._cond:
