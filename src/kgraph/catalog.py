@@ -133,28 +133,14 @@ def build_catalog(
     # shared nodes, typed for the range shapes
     g.add((licence, RDF.type, DCTERMS.LicenseDocument))
     g.add((licence, DCTERMS.type, URIRef(settings.license_type)))
-    g.add((URIRef(settings.license_type), RDF.type, SKOS.Concept))
-    g.add(
-        (
-            URIRef(settings.license_type),
-            SKOS.prefLabel,
-            Literal(settings.license_type.rsplit("/", 1)[-1], lang="en"),
-        )
-    )
+    _concept(g, settings.license_type)
     for language in (swedish, english):
         g.add((language, RDF.type, DCTERMS.LinguisticSystem))
     g.add((homepage, RDF.type, FOAF.Document))
     g.add((publisher, RDF.type, FOAF.Agent))
     g.add((publisher, FOAF.name, Literal(settings.publisher_name)))
     g.add((publisher, DCTERMS.type, URIRef(settings.publisher_type)))
-    g.add((URIRef(settings.publisher_type), RDF.type, SKOS.Concept))
-    g.add(
-        (
-            URIRef(settings.publisher_type),
-            SKOS.prefLabel,
-            Literal(settings.publisher_type.rsplit("/", 1)[-1], lang="en"),
-        )
-    )
+    _concept(g, settings.publisher_type)
     g.add((contact, RDF.type, VCARD.Kind))
     g.add((contact, RDF.type, VCARD.Organization))
     g.add((contact, VCARD.fn, Literal(settings.contact_name)))
@@ -343,3 +329,9 @@ def _distribution(
     )
     g.add((dist, DCTERMS.license, licence))
     g.add((dist, DCTERMS.modified, modified))
+
+
+def _concept(g: Graph, iri: str) -> None:
+    """Type a vocabulary IRI as a skos:Concept labelled with its last segment (range shapes)."""
+    g.add((URIRef(iri), RDF.type, SKOS.Concept))
+    g.add((URIRef(iri), SKOS.prefLabel, Literal(iri.rsplit("/", 1)[-1], lang="en")))

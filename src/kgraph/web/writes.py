@@ -118,6 +118,14 @@ def _target(request: Request) -> str | None:
     return _graphs([("graph", graph[0])], "graph")[0] if graph else None
 
 
+async def _require_graph(store: GraphStore, graph: str | None) -> None:
+    """404 unless ``graph`` (``None``: the default graph, always there) has triples."""
+    if graph is not None and not await run_in_threadpool(
+        store.ask, f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    ):
+        raise NotFound(f"no graph {graph} in the store")
+
+
 @router.api_route("/store", methods=["HEAD"], include_in_schema=False)
 @router.get(
     "/store",
@@ -128,10 +136,7 @@ async def store_read(
     request: Request, store: StoreDep, executor: ExecutorDep, settings: SettingsDep
 ) -> Response:
     graph = _target(request)
-    if graph is not None and not await run_in_threadpool(
-        store.ask, f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    ):
-        raise NotFound(f"no graph {graph} in the store")
+    await _require_graph(store, graph)
     where = "?s ?p ?o" if graph is None else f"GRAPH <{graph}> {{ ?s ?p ?o }}"
     spec = QuerySpec(
         query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}",
@@ -182,10 +187,7 @@ async def store_write(
 ) -> Response:
     graph = _target(request)
     if request.method == "DELETE":
-        if graph is not None and not await run_in_threadpool(
-            store.ask, f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-        ):
-            raise NotFound(f"no graph {graph} in the store")
+        await _require_graph(store, graph)
         return _info(await run_in_threadpool(_write, store, graph, None, "turtle", "", False))
     mtype, charset = _media_type(request.headers.get("content-type"))
     fmt = next((f for f in WRITE_FORMATS if f.media_type == mtype), None)
