@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -16,6 +14,7 @@ from kgraph.settings import Settings
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
 from tests.conftest import ROOT
+from tests.servers import free_port, wait_until
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -40,15 +39,9 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server_url(repo_settings: Settings, repo_store: EmbeddedStore) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         create_app(repo_settings, repo_store),
         host="127.0.0.1",
@@ -60,16 +53,15 @@ def server_url(repo_settings: Settings, repo_store: EmbeddedStore) -> Iterator[s
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:  # readiness: poll /healthz
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
+
+    def ready() -> bool:
         assert thread.is_alive(), "uvicorn stopped before it was ready"
-        assert time.monotonic() < deadline, "uvicorn did not become ready"
-        threading.Event().wait(0.05)
+        try:
+            return httpx.get(url + "/healthz", timeout=1).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    wait_until(ready, 20, "uvicorn ready")
     yield url
     server.should_exit = True
     thread.join(10)
@@ -84,7 +76,16 @@ def test_search_report_then_board(server_url: str) -> None:
         try:
             context = browser.new_context(locale="sv-SE", viewport={"width": 1200, "height": 900})
             page = context.new_page()
-            page.goto(server_url + "/")
+            blocked: list[str] = []  # what the Content-Security-Policy refused, if anything
+            page.on(
+                "console",
+                lambda msg: blocked.append(msg.text)
+                if "Content Security Policy" in msg.text
+                else None,
+            )
+            first_load = page.goto(server_url + "/")
+            assert first_load is not None
+            assert "default-src" in (first_load.headers.get("content-security-policy") or "")
             expect(page.locator("h1")).to_contain_text("Länsstyrelsernas arbete")
             expect(page.locator("html")).to_have_attribute("lang", "sv")
             expect(page.get_by_role("link", name="SPARQL-redigerare")).to_be_visible()
@@ -122,6 +123,7 @@ def test_search_report_then_board(server_url: str) -> None:
             expect(page.locator("h1")).to_have_text("Kalmar County Administrative Board")
             expect(page.get_by_role("heading", name="Referred to by")).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "board-kalmar-en.png"), full_page=True)
+            assert blocked == [], blocked  # the pages satisfy their own CSP
         finally:
             browser.close()
     for name in ("home", "search", "publication", "board-kalmar", "board-kalmar-en"):
