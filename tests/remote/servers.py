@@ -8,12 +8,10 @@ installed by scripts/install-system-deps.sh.
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -23,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from kgraph.settings import Settings, load_settings
+from tests.servers import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "http://127.0.0.1:8000/"
@@ -53,20 +52,23 @@ class Server:
 
     def wait_ready(self, probe: str) -> None:
         """Poll ``probe`` until it answers; fail with the server's log if it dies or stalls."""
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while True:
+
+        def answers() -> bool:
             try:
                 with urllib.request.urlopen(probe, timeout=1):
-                    return
+                    return True
             except urllib.error.HTTPError:
-                return  # it answers: ready
+                return True  # it answers: ready
             except OSError:
-                pass
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                self.stop()
-                raise RuntimeError(f"{self.name} did not start:\n{self.log.read_text()[-2000:]}")
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.proc.wait(timeout=0.05)  # returns early if it died
+                return False
+
+        try:
+            wait_until(answers, READY_TIMEOUT_S, self.name, proc=self.proc)
+        except (RuntimeError, TimeoutError):
+            self.stop()
+            raise RuntimeError(
+                f"{self.name} did not start:\n{self.log.read_text()[-2000:]}"
+            ) from None
 
 
 def oxigraph_binary() -> str | None:
