@@ -9,7 +9,6 @@ installed by scripts/install-system-deps.sh.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -21,18 +20,12 @@ from pathlib import Path
 import pytest
 
 from kgraph.settings import Settings, load_settings
-from tests.servers import wait_until
+from tests.servers import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "http://127.0.0.1:8000/"
 FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "places-and-boards.ttl"
 READY_TIMEOUT_S = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
