@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from kgraph.settings import Settings, load_settings
+from kgraph.settings import Settings
+from tests.conftest import make_settings
 from tests.servers import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-BASE = "http://127.0.0.1:8000/"
 FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "places-and-boards.ttl"
 READY_TIMEOUT_S = 60.0
 
@@ -170,16 +170,10 @@ def synthetic(path: Path, n: int, tag: str = "v1") -> Path:
 def remote_settings(tmp: Path, query_url: str, **overrides: object) -> Settings:
     """Settings for the app over a remote store; a fresh graph unless one is given."""
     values: dict[str, object] = {
-        "base_iri": BASE,
         "store": query_url,
         "remote_graph": f"urn:test:{uuid.uuid4().hex}",
         "remote_retries": 0,
         "remote_timeout_s": 20.0,
-        "ontology_dir": ROOT / "ontology",
-        "data_dir": ROOT / "data",
-        "shapes_dir": ROOT / "shapes",
-        "queries_dir": ROOT / "queries",
-        "dumps_dir": tmp / "dumps",
     }
     values.update(overrides)
-    return load_settings(None, **values)
+    return make_settings(tmp, **values)
