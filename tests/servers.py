@@ -67,17 +67,29 @@ def http_ok(url: str) -> Callable[[], bool]:
 class KgraphServer:
     """``kgraph serve`` in a subprocess on a free loopback port."""
 
-    def __init__(self, store: Path | str, *, env: dict[str, str] | None = None,
-                 args: Sequence[str] = ()) -> None:
+    def __init__(
+        self, store: Path | str, *, env: dict[str, str] | None = None, args: Sequence[str] = ()
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         full_env = {**os.environ, "KGRAPH_BASE_IRI": "http://127.0.0.1:8000/", **(env or {})}
         src = str(Path(__file__).resolve().parent.parent / "src")
         full_env["PYTHONPATH"] = src + os.pathsep + full_env.get("PYTHONPATH", "")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kgraph", "serve", "--store", str(store),
-             "--port", str(self.port), *args],
-            env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "kgraph",
+                "serve",
+                "--store",
+                str(store),
+                "--port",
+                str(self.port),
+                *args,
+            ],
+            env=full_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
 
     def wait_ready(self, timeout: float = 30.0) -> None:

@@ -79,9 +79,9 @@ def test_search_report_then_board(server_url: str) -> None:
             blocked: list[str] = []  # what the Content-Security-Policy refused, if anything
             page.on(
                 "console",
-                lambda msg: blocked.append(msg.text)
-                if "Content Security Policy" in msg.text
-                else None,
+                lambda msg: (
+                    blocked.append(msg.text) if "Content Security Policy" in msg.text else None
+                ),
             )
             first_load = page.goto(server_url + "/")
             assert first_load is not None

@@ -20,8 +20,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("server")]
 def kgraph(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KGRAPH_")}
     env["PYTHONPATH"] = str(ROOT / "src")
-    return subprocess.run([sys.executable, "-m", "kgraph", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kgraph", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def ready(server: KgraphServer) -> dict[str, object]:
@@ -60,7 +66,7 @@ def test_invalid_build_is_refused_and_served_data_stays(tmp_path: Path) -> None:
         assert "skos:notation" in refused.stderr
         assert refused.stderr.strip().splitlines()[-1].startswith("kgraph: error:")
 
-        bad.write_text("<id/a> <p> \"unterminated .\n", encoding="utf-8")
+        bad.write_text('<id/a> <p> "unterminated .\n', encoding="utf-8")
         syntax = kgraph(tmp_path, "build")
         assert syntax.returncode == 1
         assert "data/zz-bad.ttl:1:" in syntax.stderr
@@ -68,7 +74,10 @@ def test_invalid_build_is_refused_and_served_data_stays(tmp_path: Path) -> None:
         after = ready(server)
         assert after["version"] == before["version"]
         assert after["triples"] == before["triples"]
-        q = httpx.get(server.url + "/sparql", params={"query": "ASK { ?c <http://www.w3.org/2004/02/skos/core#notation> \"999\" }"})
+        q = httpx.get(
+            server.url + "/sparql",
+            params={"query": 'ASK { ?c <http://www.w3.org/2004/02/skos/core#notation> "999" }'},
+        )
         assert q.json()["boolean"] is False
 
         bad.unlink()

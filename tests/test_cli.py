@@ -52,8 +52,10 @@ def test_query_a_built_store(project: Path, capsys: pytest.CaptureFixture[str]) 
         collect_rdf_files([project / "ontology", project / "data"]),
         base_iri="http://127.0.0.1:8000/",
     )
-    query = ('SELECT ?l WHERE { ?c <http://www.w3.org/2004/02/skos/core#notation> "10" ; '
-             '<http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(lang(?l)="sv") }')
+    query = (
+        'SELECT ?l WHERE { ?c <http://www.w3.org/2004/02/skos/core#notation> "10" ; '
+        '<http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(lang(?l)="sv") }'
+    )
     code, out, _ = run(capsys, "query", query, "--format", "json")
     assert code == 0
     assert json.loads(out)["results"]["bindings"][0]["l"]["value"] == "Blekinge län"

@@ -283,8 +283,10 @@ def test_a_hub_lists_a_few_incoming_links_and_links_to_all(tmp_path: Path) -> No
     ttl.write_text(
         "@prefix dct: <http://purl.org/dc/terms/> .\n"
         '<id/board/hub> <http://www.w3.org/2000/01/rdf-schema#label> "Hubben"@sv .\n'
-        + "".join(f'<id/publication/p{i}> dct:creator <id/board/hub> ; dct:title "P{i}"@sv .\n'
-                  for i in range(n)),
+        + "".join(
+            f'<id/publication/p{i}> dct:creator <id/board/hub> ; dct:title "P{i}"@sv .\n'
+            for i in range(n)
+        ),
         encoding="utf-8",
     )
     settings = make_settings(tmp_path, query_workers=0)

@@ -27,10 +27,15 @@ def server(repo_settings: Settings, repo_store: EmbeddedStore) -> Iterator[Kgrap
 
 
 def test_curl_like_get(server: KgraphServer) -> None:
-    query = ("SELECT (COUNT(?c) AS ?n) WHERE { ?c a <https://schema.org/AdministrativeArea> ; "
-             "<http://www.w3.org/2004/02/skos/core#notation> ?code FILTER(STRLEN(?code) = 2) }")
-    resp = httpx.get(server.url + "/sparql", params={"query": query},
-                     headers={"accept": "application/sparql-results+json"})
+    query = (
+        "SELECT (COUNT(?c) AS ?n) WHERE { ?c a <https://schema.org/AdministrativeArea> ; "
+        "<http://www.w3.org/2004/02/skos/core#notation> ?code FILTER(STRLEN(?code) = 2) }"
+    )
+    resp = httpx.get(
+        server.url + "/sparql",
+        params={"query": query},
+        headers={"accept": "application/sparql-results+json"},
+    )
     assert resp.status_code == 200
     assert resp.json()["results"]["bindings"][0]["n"]["value"] == "21"
 
@@ -76,13 +81,17 @@ def test_sparqlwrapper_sees_syntax_errors(server: KgraphServer) -> None:
 
 def test_several_http_workers(repo_settings: Settings, repo_store: EmbeddedStore) -> None:
     """`kgraph serve --workers 2`: each worker builds the app from the same settings."""
-    srv = KgraphServer(repo_settings.store_path, args=["--workers", "2"],
-                       env={"KGRAPH_MAX_RESULT_ROWS": "3"})
+    srv = KgraphServer(
+        repo_settings.store_path, args=["--workers", "2"], env={"KGRAPH_MAX_RESULT_ROWS": "3"}
+    )
     try:
         srv.wait_ready()
         for _ in range(6):  # requests spread over both workers
-            resp = httpx.get(srv.url + "/sparql", params={"query": "SELECT * { ?s ?p ?o }"},
-                             headers={"accept": "text/csv"})
+            resp = httpx.get(
+                srv.url + "/sparql",
+                params={"query": "SELECT * { ?s ?p ?o }"},
+                headers={"accept": "text/csv"},
+            )
             assert resp.status_code == 200
             assert resp.headers["x-kgraph-result-truncated"] == "rows=3"
         assert httpx.get(srv.url + "/id/board/kalmar.ttl").status_code == 200

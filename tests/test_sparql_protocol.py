@@ -34,7 +34,10 @@ def w3c(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     tmp = tmp_path_factory.mktemp("w3c")
     # a generous time limit: the streaming test's 148 k rows must not race a busy CI machine
     settings = make_settings(
-        tmp, max_body_bytes=4096, max_query_chars=2000, max_result_rows=1_000_000,
+        tmp,
+        max_body_bytes=4096,
+        max_query_chars=2000,
+        max_result_rows=1_000_000,
         query_timeout_s=120,
     )
     store = EmbeddedStore(settings.store_path, writable=True)
@@ -48,7 +51,9 @@ def g(*names: str, param: str = "default-graph-uri") -> str:
 
 
 ASK_1_2 = f"ASK {{ <{K}data1.rdf> a ?type . <{K}data2.rdf> a ?type . }}"
-ASK_NAMED = f"ASK {{ GRAPH ?g1 {{ <{K}data1.rdf> a ?type }} GRAPH ?g2 {{ <{K}data2.rdf> a ?type }} }}"
+ASK_NAMED = (
+    f"ASK {{ GRAPH ?g1 {{ <{K}data1.rdf> a ?type }} GRAPH ?g2 {{ <{K}data2.rdf> a ?type }} }}"
+)
 ASK_FULL = (
     f"ASK {{ <{K}data3.rdf> a ?type GRAPH ?g1 {{ <{K}data1.rdf> a ?type }} "
     f"GRAPH ?g2 {{ <{K}data2.rdf> a ?type }} }}"
@@ -63,35 +68,91 @@ FORM = {"content-type": "application/x-www-form-urlencoded"}
 # (name, method, url query string, headers, body, expected boolean or kind)
 W3C_CASES = [
     ("query_post_form", "POST", g("data0.rdf"), FORM, "query=ASK%20%7B%7D", True),
-    ("query_dataset_default_graphs_get", "GET",
-     urlencode({"query": ASK_1_2}) + "&" + g("data1.rdf", "data2.rdf"), {}, "", True),
-    ("query_dataset_default_graphs_post", "POST", g("data1.rdf", "data2.rdf"), DIRECT, ASK_1_2,
-     True),
-    ("query_dataset_named_graphs_post", "POST",
-     g("data1.rdf", "data2.rdf", param="named-graph-uri"), DIRECT, ASK_NAMED, True),
-    ("query_dataset_named_graphs_get", "GET",
-     urlencode({"query": ASK_NAMED}) + "&" + g("data1.rdf", "data2.rdf", param="named-graph-uri"),
-     {}, "", True),
-    ("query_dataset_full", "POST",
-     g("data3.rdf") + "&" + g("data1.rdf", "data2.rdf", param="named-graph-uri"), DIRECT,
-     ASK_FULL, True),
+    (
+        "query_dataset_default_graphs_get",
+        "GET",
+        urlencode({"query": ASK_1_2}) + "&" + g("data1.rdf", "data2.rdf"),
+        {},
+        "",
+        True,
+    ),
+    (
+        "query_dataset_default_graphs_post",
+        "POST",
+        g("data1.rdf", "data2.rdf"),
+        DIRECT,
+        ASK_1_2,
+        True,
+    ),
+    (
+        "query_dataset_named_graphs_post",
+        "POST",
+        g("data1.rdf", "data2.rdf", param="named-graph-uri"),
+        DIRECT,
+        ASK_NAMED,
+        True,
+    ),
+    (
+        "query_dataset_named_graphs_get",
+        "GET",
+        urlencode({"query": ASK_NAMED})
+        + "&"
+        + g("data1.rdf", "data2.rdf", param="named-graph-uri"),
+        {},
+        "",
+        True,
+    ),
+    (
+        "query_dataset_full",
+        "POST",
+        g("data3.rdf") + "&" + g("data1.rdf", "data2.rdf", param="named-graph-uri"),
+        DIRECT,
+        ASK_FULL,
+        True,
+    ),
     # The manifest percent-encodes the '&' between the two named-graph-uri
     # parameters (a known slip); the test's intent, sent here, is two parameters.
-    ("query_multiple_dataset", "POST", g("data1.rdf", "data2.rdf", param="named-graph-uri"),
-     DIRECT, ASK_FROM3, True),
+    (
+        "query_multiple_dataset",
+        "POST",
+        g("data1.rdf", "data2.rdf", param="named-graph-uri"),
+        DIRECT,
+        ASK_FROM3,
+        True,
+    ),
     ("query_get", "GET", "query=ASK%20%7B%7D&" + g("data0.rdf"), {}, "", True),
-    ("query_content_type_select", "POST", g("data0.rdf"), DIRECT, "SELECT (1 AS ?value) {}",
-     "tabular"),
+    (
+        "query_content_type_select",
+        "POST",
+        g("data0.rdf"),
+        DIRECT,
+        "SELECT (1 AS ?value) {}",
+        "tabular",
+    ),
     ("query_content_type_ask", "POST", g("data0.rdf"), DIRECT, "ASK {}", "boolean"),
-    ("query_content_type_describe", "POST", g("data0.rdf"), DIRECT,
-     "DESCRIBE <http://example.org/>", "rdf"),
-    ("query_content_type_construct", "POST", g("data0.rdf"), DIRECT,
-     "CONSTRUCT { <s> <p> 1 } WHERE {}", "rdf"),
+    (
+        "query_content_type_describe",
+        "POST",
+        g("data0.rdf"),
+        DIRECT,
+        "DESCRIBE <http://example.org/>",
+        "rdf",
+    ),
+    (
+        "query_content_type_construct",
+        "POST",
+        g("data0.rdf"),
+        DIRECT,
+        "CONSTRUCT { <s> <p> 1 } WHERE {}",
+        "rdf",
+    ),
     ("query_post_direct", "POST", g("data0.rdf"), DIRECT, "ASK {}", True),
 ]
 
 TABULAR = {
-    "application/sparql-results+xml", "application/sparql-results+json", "text/csv",
+    "application/sparql-results+xml",
+    "application/sparql-results+json",
+    "text/csv",
     "text/tab-separated-values",
 }
 BOOLEAN = {"application/sparql-results+xml", "application/sparql-results+json"}
@@ -112,10 +173,20 @@ def test_every_w3c_query_case_is_covered() -> None:
     assert len({c[0] for c in W3C_CASES}) == 13
 
 
-@pytest.mark.parametrize(("name", "method", "qs", "headers", "body", "expected"), W3C_CASES,
-                         ids=[c[0] for c in W3C_CASES])
-def test_w3c_query_case(w3c: TestClient, name: str, method: str, qs: str,
-                        headers: dict[str, str], body: str, expected: object) -> None:
+@pytest.mark.parametrize(
+    ("name", "method", "qs", "headers", "body", "expected"),
+    W3C_CASES,
+    ids=[c[0] for c in W3C_CASES],
+)
+def test_w3c_query_case(
+    w3c: TestClient,
+    name: str,
+    method: str,
+    qs: str,
+    headers: dict[str, str],
+    body: str,
+    expected: object,
+) -> None:
     resp = w3c.request(method, "/sparql?" + qs, headers=headers, content=body.encode())
     assert 200 <= resp.status_code < 400, resp.text
     ctype = resp.headers["content-type"].split(";")[0]
@@ -144,47 +215,124 @@ def test_dataset_parameters_change_the_answer(w3c: TestClient) -> None:
 # (name, method, url query string, headers, body, status, words in the message)
 BAD_CASES = [
     ("bad_query_method", "PUT", "query=ASK%20%7B%7D&" + g("data0.rdf"), {}, "", 405, "method"),
-    ("bad_multiple_queries", "GET",
-     "query=ASK%20%7B%7D&query=SELECT%20%2A%20%7B%7D&" + g("data0.rdf"), {}, "", 400,
-     "exactly one 'query'"),
-    ("bad_query_wrong_media_type", "POST", "", {"content-type": "text/plain"}, "ASK {}", 415,
-     "text/plain"),
-    ("bad_query_missing_form_type", "POST", "", {}, "query=ASK%20%7B%7D", 415,
-     "no"),
+    (
+        "bad_multiple_queries",
+        "GET",
+        "query=ASK%20%7B%7D&query=SELECT%20%2A%20%7B%7D&" + g("data0.rdf"),
+        {},
+        "",
+        400,
+        "exactly one 'query'",
+    ),
+    (
+        "bad_query_wrong_media_type",
+        "POST",
+        "",
+        {"content-type": "text/plain"},
+        "ASK {}",
+        415,
+        "text/plain",
+    ),
+    ("bad_query_missing_form_type", "POST", "", {}, "query=ASK%20%7B%7D", 415, "no"),
     ("bad_query_missing_direct_type", "POST", "", {}, "ASK {}", 415, "Content-Type"),
-    ("bad_query_non_utf8", "POST", "",
-     {"content-type": "application/sparql-query; charset=UTF-16"},
-     "ASK {}".encode("utf-16").decode("latin-1"), 415, "UTF-8"),
+    (
+        "bad_query_non_utf8",
+        "POST",
+        "",
+        {"content-type": "application/sparql-query; charset=UTF-16"},
+        "ASK {}".encode("utf-16").decode("latin-1"),
+        415,
+        "UTF-8",
+    ),
     ("bad_query_syntax", "GET", "query=ASK%20%7B", {}, "", 400, "1:6"),
     ("bad_update_get", "GET", "update=CLEAR%20ALL", {}, "", 400, "no updates"),
-    ("update_post_form to query endpoint", "POST", "", FORM,
-     "update=" + quote("CLEAR ALL"), 400, "no updates"),
-    ("update_post_direct to query endpoint", "POST", "",
-     {"content-type": "application/sparql-update"}, "CLEAR ALL", 400, "no updates"),
-    ("update text in query parameter", "GET", urlencode({"query": "INSERT DATA { <a:a> <a:b> 1 }"}),
-     {}, "", 400, "no updates"),
+    (
+        "update_post_form to query endpoint",
+        "POST",
+        "",
+        FORM,
+        "update=" + quote("CLEAR ALL"),
+        400,
+        "no updates",
+    ),
+    (
+        "update_post_direct to query endpoint",
+        "POST",
+        "",
+        {"content-type": "application/sparql-update"},
+        "CLEAR ALL",
+        400,
+        "no updates",
+    ),
+    (
+        "update text in query parameter",
+        "GET",
+        urlencode({"query": "INSERT DATA { <a:a> <a:b> 1 }"}),
+        {},
+        "",
+        400,
+        "no updates",
+    ),
     ("invalid UTF-8 body", "POST", "", DIRECT, "\udcff", 400, "UTF-8"),
     ("empty query", "GET", "query=", {}, "", 400, "empty"),
-    ("relative graph IRI", "GET", "query=ASK%7B%7D&default-graph-uri=notanIRI", {}, "", 400,
-     "absolute IRI"),
+    (
+        "relative graph IRI",
+        "GET",
+        "query=ASK%7B%7D&default-graph-uri=notanIRI",
+        {},
+        "",
+        400,
+        "absolute IRI",
+    ),
     ("unknown format", "GET", "query=ASK%7B%7D&format=png", {}, "", 406, "unknown format"),
-    ("unacceptable Accept", "GET", "query=ASK%7B%7D", {"accept": "image/png"}, "", 406,
-     "application/sparql-results+json"),
+    (
+        "unacceptable Accept",
+        "GET",
+        "query=ASK%7B%7D",
+        {"accept": "image/png"},
+        "",
+        406,
+        "application/sparql-results+json",
+    ),
     ("body over the limit", "POST", "", DIRECT, "ASK {}" + " " * 5000, 413, "limit"),
-    ("query over the limit", "GET", urlencode({"query": "ASK {}" + " " * 2100}), {}, "", 413,
-     "limit"),
-    ("POST without query", "POST", "", FORM, "default-graph-uri=http%3A%2F%2Fx%2F", 400,
-     "no 'query'"),
+    (
+        "query over the limit",
+        "GET",
+        urlencode({"query": "ASK {}" + " " * 2100}),
+        {},
+        "",
+        413,
+        "limit",
+    ),
+    (
+        "POST without query",
+        "POST",
+        "",
+        FORM,
+        "default-graph-uri=http%3A%2F%2Fx%2F",
+        400,
+        "no 'query'",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "method", "qs", "headers", "body", "status", "words"),
-                         BAD_CASES, ids=[c[0] for c in BAD_CASES])
-def test_bad_request(w3c: TestClient, name: str, method: str, qs: str,
-                     headers: dict[str, str], body: str, status: int, words: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "method", "qs", "headers", "body", "status", "words"),
+    BAD_CASES,
+    ids=[c[0] for c in BAD_CASES],
+)
+def test_bad_request(
+    w3c: TestClient,
+    name: str,
+    method: str,
+    qs: str,
+    headers: dict[str, str],
+    body: str,
+    status: int,
+    words: str,
+) -> None:
     raw = body.encode("utf-8", "surrogateescape") if "\udcff" in body else body.encode("latin-1")
-    resp = w3c.request(method, "/sparql" + ("?" + qs if qs else ""), headers=headers,
-                       content=raw)
+    resp = w3c.request(method, "/sparql" + ("?" + qs if qs else ""), headers=headers, content=raw)
     assert resp.status_code == status, resp.text
     assert words.lower() in resp.text.lower()
 
@@ -213,8 +361,11 @@ SELECT = "SELECT ?doc ?g WHERE { GRAPH ?g { ?doc a ?t } } ORDER BY ?doc"
         ("text/tab-separated-values", None, "text/tab-separated-values"),
         (None, "csv", "text/csv"),
         ("application/sparql-results+xml", "json", "application/sparql-results+json"),
-        ("text/*;q=0.5, application/sparql-results+xml;q=0.9", None,
-         "application/sparql-results+xml"),
+        (
+            "text/*;q=0.5, application/sparql-results+xml;q=0.9",
+            None,
+            "application/sparql-results+xml",
+        ),
     ],
 )
 def test_select_formats(w3c: TestClient, accept: str | None, fmt: str | None, media: str) -> None:
@@ -249,8 +400,9 @@ def test_select_formats(w3c: TestClient, accept: str | None, fmt: str | None, me
         ("application/n-quads", None, "application/n-quads", "nquads"),
     ],
 )
-def test_construct_formats(w3c: TestClient, accept: str | None, fmt: str | None, media: str,
-                           rdflib_format: str) -> None:
+def test_construct_formats(
+    w3c: TestClient, accept: str | None, fmt: str | None, media: str, rdflib_format: str
+) -> None:
     query = "CONSTRUCT { ?d a ?t } WHERE { GRAPH ?g { ?d a ?t } }"
     params = {"query": query, **({"format": fmt} if fmt else {})}
     resp = w3c.get("/sparql", params=params, headers={"accept": accept} if accept else {})
@@ -264,8 +416,11 @@ def test_construct_formats(w3c: TestClient, accept: str | None, fmt: str | None,
 
 
 def test_describe(w3c: TestClient) -> None:
-    resp = w3c.get("/sparql", params={"query": "DESCRIBE <http://example.org/>"},
-                   headers={"accept": "text/turtle"})
+    resp = w3c.get(
+        "/sparql",
+        params={"query": "DESCRIBE <http://example.org/>"},
+        headers={"accept": "text/turtle"},
+    )
     graph = rdflib.Graph().parse(data=resp.text, format="turtle")
     assert str(graph.value(rdflib.URIRef("http://example.org/"), rdflib.FOAF.name)) == "example"
 
@@ -278,9 +433,14 @@ def test_ask_has_no_csv(w3c: TestClient) -> None:
 def test_cors(w3c: TestClient) -> None:
     resp = w3c.get("/sparql", params={"query": "ASK {}"}, headers={"origin": "https://x.example"})
     assert resp.headers["access-control-allow-origin"] == "*"
-    pre = w3c.options("/sparql", headers={
-        "origin": "https://x.example", "access-control-request-method": "POST",
-        "access-control-request-headers": "content-type"})
+    pre = w3c.options(
+        "/sparql",
+        headers={
+            "origin": "https://x.example",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+    )
     assert pre.status_code == 200
     assert "POST" in pre.headers["access-control-allow-methods"]
 
@@ -306,15 +466,17 @@ def test_editor_for_browsers(client: TestClient) -> None:
     resp = client.get("/sparql", headers={"accept": "text/html,*/*;q=0.8"})
     assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/html")
     assert "<textarea" in resp.text
-    assert "<script src=\"http" not in resp.text  # works offline: nothing from the internet
+    assert '<script src="http' not in resp.text  # works offline: nothing from the internet
     examples = sorted((Path(__file__).parent.parent / "queries").glob("*.rq"))
     assert len(examples) >= 12
     assert resp.text.count('href="/sparql?query=') == len(examples)
 
 
 def test_html_results_are_a_table_with_links(client: TestClient) -> None:
-    query = ("SELECT ?c ?label WHERE { ?c <http://www.w3.org/2004/02/skos/core#notation> \"08\" ; "
-             "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+    query = (
+        'SELECT ?c ?label WHERE { ?c <http://www.w3.org/2004/02/skos/core#notation> "08" ; '
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    )
     resp = client.get("/sparql", params={"query": query}, headers={"accept": "text/html"})
     assert resp.status_code == 200
     assert '<a href="/id/county/kalmar">' in resp.text
@@ -324,10 +486,13 @@ def test_html_results_are_a_table_with_links(client: TestClient) -> None:
 def test_large_result_is_streamed(w3c: TestClient) -> None:
     # ~ 200 k rows from a cross product: more than one chunk, so no Content-Length
     numbers = " ".join(str(i) for i in range(400))
-    query = ("SELECT ?a ?b ?n { VALUES ?a { 1 2 3 4 5 6 7 8 9 10 } ?x ?p ?b "
-             f"VALUES ?n {{ {numbers} }} VALUES ?m {{ {numbers[:100]} }} }}")
-    with w3c.stream("GET", "/sparql", params={"query": query},
-                    headers={"accept": "text/csv"}) as resp:
+    query = (
+        "SELECT ?a ?b ?n { VALUES ?a { 1 2 3 4 5 6 7 8 9 10 } ?x ?p ?b "
+        f"VALUES ?n {{ {numbers} }} VALUES ?m {{ {numbers[:100]} }} }}"
+    )
+    with w3c.stream(
+        "GET", "/sparql", params={"query": query}, headers={"accept": "text/csv"}
+    ) as resp:
         assert resp.status_code == 200
         assert "content-length" not in resp.headers
         rows = sum(chunk.count(b"\n") for chunk in resp.iter_bytes())

@@ -32,13 +32,16 @@ def test_replace_and_query(tmp_path: Path) -> None:
 def test_every_input_format_and_gzip(tmp_path: Path) -> None:
     files = [
         write(tmp_path / "a.ttl", "<id/a> <p> 1 ."),
-        write(tmp_path / "b.nt", f"<{BASE}id/b> <{BASE}p> \"2\" .\n"),
-        write(tmp_path / "c.nq", f"<{BASE}id/c> <{BASE}p> \"3\" <{BASE}g> .\n"),
+        write(tmp_path / "b.nt", f'<{BASE}id/b> <{BASE}p> "2" .\n'),
+        write(tmp_path / "c.nq", f'<{BASE}id/c> <{BASE}p> "3" <{BASE}g> .\n'),
         write(tmp_path / "d.trig", "<g2> { <id/d> <p> 4 . }"),
         write(tmp_path / "e.jsonld", f'{{"@id": "{BASE}id/e", "{BASE}p": 5}}'),
-        write(tmp_path / "f.rdf", f"""<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+        write(
+            tmp_path / "f.rdf",
+            f"""<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
             xmlns:x="{BASE}"><rdf:Description rdf:about="{BASE}id/f"><x:p>6</x:p>
-            </rdf:Description></rdf:RDF>"""),
+            </rdf:Description></rdf:RDF>""",
+        ),
     ]
     gz = tmp_path / "g.ttl.gz"
     gz.write_bytes(gzip.compress(b"<id/g> <p> 7 ."))
@@ -85,8 +88,9 @@ def test_dump(tmp_path: Path) -> None:
     import io
 
     store = EmbeddedStore(tmp_path / "s", writable=True)
-    store.replace([write(tmp_path / "a.trig", "<id/a> <p> 1 . <g> { <id/b> <p> 2 . }")],
-                  base_iri=BASE)
+    store.replace(
+        [write(tmp_path / "a.trig", "<id/a> <p> 1 . <g> { <id/b> <p> 2 . }")], base_iri=BASE
+    )
     for fmt, lines in ((NTRIPLES, 1), (NQUADS, 2)):
         out = io.BytesIO()
         store.dump(fmt, out)

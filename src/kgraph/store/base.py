@@ -103,6 +103,13 @@ class GraphStore(abc.ABC):
     def info(self) -> StoreInfo:
         """The version and size of the data being served. Raises StoreUnavailable."""
 
+    def version_now(self) -> str | None:
+        """The served version if it can be told without blocking (a local read), else None.
+
+        The web layer's replay cache checks it on the event loop; None turns it off.
+        """
+        return None
+
     @abc.abstractmethod
     def replace(
         self, files: Sequence[Path], *, base_iri: str, progress: Progress | None = None

@@ -233,6 +233,12 @@ class EmbeddedStore(GraphStore):
         except OSError as exc:
             raise StoreError(f"store read failed: {exc}") from exc
 
+    def version_now(self) -> str | None:
+        try:
+            return Path(os.readlink(self._current)).name
+        except OSError:
+            return None
+
     def info(self) -> StoreInfo:
         version, store = self._snapshot()
         triples = self._meta.get("triples")

@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.types import Receive, Scope, Send
 
 from kgraph import __version__
 from kgraph.settings import Settings, settings_from_environment
@@ -27,9 +28,22 @@ from kgraph.web.cache import ResultCache
 from kgraph.web.errors import install_error_handlers
 from kgraph.web.executors import QueryExecutor, make_executor
 from kgraph.web.metrics import AppMetrics
+from kgraph.web.replay import SparqlReplay
 
 HERE = Path(__file__).parent
 log = logging.getLogger("kgraph.web")
+
+
+class KgraphApp(FastAPI):
+    """FastAPI with the replay of repeated ``GET /sparql`` answers in front of it."""
+
+    replay: SparqlReplay | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.replay is None or scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+        else:
+            await self.replay(scope, receive, send, super().__call__)
 
 
 def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
@@ -50,7 +64,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
             if store is None:
                 opened.close()
 
-    app = FastAPI(
+    app = KgraphApp(
         title="kgraph",
         version=__version__,
         description="SPARQL endpoint and linked data for the county administrative boards' "
@@ -70,7 +84,17 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     if store is not None:
         app.state.store = store
         app.state.executor = make_executor(settings, store, app.state.metrics.timeouts.inc)
-    middleware.install(app, settings, app.state.metrics.observe, app.state.metrics.rate_limited.inc)
+    buckets = middleware.install(
+        app, settings, app.state.metrics.observe, app.state.metrics.rate_limited.inc
+    )
+    app.replay = SparqlReplay(
+        app.state.result_cache,
+        lambda: getattr(app.state, "store", None),
+        max_url_chars=settings.max_url_chars,
+        observer=app.state.metrics.observe,
+        log=settings.access_log,
+        buckets=buckets,
+    )
     # CORS outermost, so that every answer (a 413 or 429 from the limits too) carries it
     app.add_middleware(
         CORSMiddleware,

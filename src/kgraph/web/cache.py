@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from kgraph.protocol import QueryRequest
 from kgraph.store.base import GraphStore
@@ -39,6 +40,18 @@ class CacheKey(NamedTuple):
     format_param: str | None
 
 
+class Versioned(Protocol):
+    """A cache key: tied to the data version it was computed on."""
+
+    @property
+    def version(self) -> str: ...
+
+
+class HasBody(Protocol):
+    @property
+    def body(self) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class CachedAnswer:
     body: bytes
@@ -47,31 +60,37 @@ class CachedAnswer:
 
 
 class ResultCache:
-    """A thread-safe LRU of answers, bounded in bytes. ``max_bytes=0`` disables it."""
+    """A thread-safe LRU of answers, bounded in bytes. ``max_bytes=0`` disables it.
+
+    Keys of different kinds may share it (parsed requests, raw GET requests);
+    each carries the data version it was computed on.
+    """
+
+    ENTRY_OVERHEAD = 200
 
     def __init__(self, max_bytes: int = 32 * 2**20, max_entry_bytes: int = 2**20) -> None:
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes
-        self._entries: OrderedDict[CacheKey, CachedAnswer] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._size = 0
         self._version: str | None = None
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: CacheKey) -> CachedAnswer | None:
+    def get(self, key: Versioned) -> Any | None:
         with self._lock:
-            found = self._entries.get(key)
+            found = self._entries.get(key)  # type: ignore[call-overload]
             if found is None:
                 self.misses += 1
                 return None
-            self._entries.move_to_end(key)
+            self._entries.move_to_end(key)  # type: ignore[arg-type]
             self.hits += 1
-            return found
+            return found[0]
 
-    def put(self, key: CacheKey, answer: CachedAnswer) -> bool:
+    def put(self, key: Versioned, answer: HasBody) -> bool:
         """Keep ``answer`` unless it is too big; False if it was not kept."""
-        size = len(answer.body) + len(key.query) + 200
+        size = len(answer.body) + len(repr(key)) + self.ENTRY_OVERHEAD
         if self.max_bytes <= 0 or size > self.max_entry_bytes:
             return False
         with self._lock:
@@ -79,14 +98,14 @@ class ResultCache:
                 self._entries.clear()
                 self._size = 0
                 self._version = key.version
-            old = self._entries.pop(key, None)
+            old = self._entries.pop(key, None)  # type: ignore[call-overload]
             if old is not None:
-                self._size -= len(old.body) + len(key.query) + 200
-            self._entries[key] = answer
+                self._size -= old[1]
+            self._entries[key] = (answer, size)  # type: ignore[index]
             self._size += size
             while self._size > self.max_bytes and self._entries:
-                k, v = self._entries.popitem(last=False)
-                self._size -= len(v.body) + len(k.query) + 200
+                _, (_, cost) = self._entries.popitem(last=False)
+                self._size -= cost
             return True
 
     def __len__(self) -> int:

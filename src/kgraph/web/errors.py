@@ -37,7 +37,7 @@ def error_response(request: Request, status: int, message: str, **extra: object)
         page = (
             f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{status}</title>'
             f'<link rel="stylesheet" href="/static/style.css"><main><h1>{status}</h1>'
-            f"<p>{escape(message)}</p><p><a href=\"/\">Home</a></p></main></html>"
+            f'<p>{escape(message)}</p><p><a href="/">Home</a></p></main></html>'
         )
         return Response(page, status, headers, "text/html; charset=utf-8")
     return Response(message + "\n", status, headers, "text/plain; charset=utf-8")

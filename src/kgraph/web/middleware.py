@@ -77,8 +77,7 @@ class Observe:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = _header(scope, b"x-request-id")
-        rid = given if given and _SANE_ID.fullmatch(given) else uuid.uuid4().hex
+        rid = request_id(scope)
         scope.setdefault("state", {})["request_id"] = rid
         start = time.perf_counter()
         status, sent = 500, 0
@@ -97,24 +96,45 @@ class Observe:
             await self.app(scope, receive, send_wrapper)
         finally:
             seconds = time.perf_counter() - start
-            if self.observer is not None:
-                self.observer(route_template(scope), scope["method"], status, seconds)
-            if self.log:
-                access_log.info(
-                    json.dumps(
-                        {
-                            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                            "request_id": rid,
-                            "method": scope["method"],
-                            "path": scope["path"],
-                            "status": status,
-                            "duration_ms": round(seconds * 1000, 2),
-                            "bytes": sent,
-                            "client": client_address(scope),
-                        },
-                        ensure_ascii=False,
-                    )
-                )
+            route = route_template(scope)
+            record(self.observer, self.log, scope, route, rid, status, seconds, sent)
+
+
+def request_id(scope: Scope) -> str:
+    """The client's X-Request-ID if it is sane, else a new one."""
+    given = _header(scope, b"x-request-id")
+    return given if given and _SANE_ID.fullmatch(given) else uuid.uuid4().hex
+
+
+def record(
+    observer: Observer | None,
+    log: bool,
+    scope: Scope,
+    route: str,
+    rid: str,
+    status: int,
+    seconds: float,
+    sent: int,
+) -> None:
+    """The metrics and the access-log line of one answered request."""
+    if observer is not None:
+        observer(route, scope["method"], status, seconds)
+    if log:
+        access_log.info(
+            json.dumps(
+                {
+                    "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    "request_id": rid,
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 2),
+                    "bytes": sent,
+                    "client": client_address(scope),
+                },
+                ensure_ascii=False,
+            )
+        )
 
 
 class SecurityHeaders:
@@ -259,8 +279,9 @@ class RequestLimits:
 
 def install(
     app: FastAPI, settings: Settings, observer: Observer | None, on_limited: Callable[[], None]
-) -> None:
-    """Add the middleware to ``app`` (a FastAPI app), innermost first."""
+) -> TokenBuckets | None:
+    """Add the middleware to ``app`` (a FastAPI app), innermost first; the rate limit's buckets."""
+    buckets = None
     app.add_middleware(
         RequestLimits, max_url_chars=settings.max_url_chars, max_body_bytes=settings.max_body_bytes
     )
@@ -269,3 +290,4 @@ def install(
         app.add_middleware(RateLimit, buckets=buckets, on_limited=on_limited)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(Observe, observer=observer, log=settings.access_log)
+    return buckets

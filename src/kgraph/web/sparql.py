@@ -20,6 +20,7 @@ from kgraph.settings import Settings
 from kgraph.web.cache import CachedAnswer, CacheKey, ResultCache, cache_key
 from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep, TemplatesDep
 from kgraph.web.rdfutil import serialize_turtle
+from kgraph.web.replay import REPLAY_STATE
 
 router = APIRouter(tags=["sparql"])
 TRUNCATED_HEADER = "X-Kgraph-Result-Truncated"
@@ -86,6 +87,7 @@ async def sparql_endpoint(
 
     key, hit, answer = await run_in_threadpool(start)
     if hit is not None:
+        setattr(request.state, REPLAY_STATE, key.version)
         return Response(hit.body, media_type=hit.content_type, headers=hit.headers)
     assert answer is not None
     fmt = by_name(answer.head.format, (*RESULT_FORMATS, *RDF_FORMATS, HTML))
@@ -104,7 +106,8 @@ async def sparql_endpoint(
             headers=headers,
         )
     if answer.complete:
-        cache.put(key, CachedAnswer(answer.first, fmt.content_type, headers))
+        if cache.put(key, CachedAnswer(answer.first, fmt.content_type, headers)):
+            setattr(request.state, REPLAY_STATE, key.version)
         return Response(answer.first, media_type=fmt.content_type, headers=headers)
 
     def chunks() -> Iterator[bytes]:

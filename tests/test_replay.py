@@ -1,0 +1,116 @@
+"""Replayed GET /sparql answers: byte-identical to the full stack's, never stale, never
+for requests whose answer depends on more than the URL, Accept and data version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kgraph.store.embedded import EmbeddedStore
+from kgraph.web.app import create_app
+from kgraph.web.replay import Replay
+
+from .conftest import BASE, make_settings
+
+QUERY = "SELECT ?o WHERE { <http://example.org/a> <http://example.org/p> ?o }"
+JSON = "application/sparql-results+json"
+
+
+def _load(store: EmbeddedStore, tmp: Path, value: str) -> None:
+    ttl = tmp / f"{value}.ttl"
+    ttl.write_text(f'<http://example.org/a> <http://example.org/p> "{value}" .', encoding="utf-8")
+    store.replace([ttl], base_iri=BASE)
+
+
+@pytest.fixture()
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """(client, store, calls): calls counts the queries the executor really ran."""
+    store = EmbeddedStore(tmp_path / "store", writable=True)
+    _load(store, tmp_path, "first")
+    app = create_app(make_settings(tmp_path, query_workers=0), store)
+    calls: list[str] = []
+    executor = app.state.executor
+    real = executor.start
+    monkeypatch.setattr(executor, "start", lambda spec: calls.append(spec.query) or real(spec))
+    with TestClient(app) as client:
+        yield client, store, calls, app
+
+
+def _replays(app: Any) -> int:
+    return sum(isinstance(v, Replay) for v, _ in app.state.result_cache._entries.values())
+
+
+def test_a_repeat_is_replayed_byte_for_byte_with_its_own_request_id(served: Any) -> None:
+    client, _, calls, _ = served
+    one = client.get("/sparql", params={"query": QUERY}, headers={"Accept": JSON})
+    two = client.get(
+        "/sparql", params={"query": QUERY}, headers={"Accept": JSON, "X-Request-ID": "abc-1"}
+    )
+    assert one.status_code == two.status_code == 200
+    assert calls == [QUERY]  # the second never reached the executor
+    assert one.content == two.content and '"first"' in two.text
+    assert two.headers["x-request-id"] == "abc-1" != one.headers["x-request-id"]
+    same = {k: v for k, v in one.headers.items() if k != "x-request-id"}
+    assert {k: v for k, v in two.headers.items() if k != "x-request-id"} == same
+    assert "Accept" in two.headers["vary"] and two.headers["x-content-type-options"] == "nosniff"
+    metrics = client.get("/metrics").text
+    assert 'kgraph_http_requests_total{method="GET",route="/sparql",status="200"} 2.0' in metrics
+
+
+def test_another_accept_or_a_new_version_is_answered_afresh(served: Any, tmp_path: Path) -> None:
+    client, store, calls, _ = served
+    client.get("/sparql", params={"query": QUERY}, headers={"Accept": JSON})
+    csv = client.get("/sparql", params={"query": QUERY}, headers={"Accept": "text/csv"})
+    assert csv.text.splitlines() == ["o", "first"] and len(calls) == 2
+    _load(store, tmp_path, "second")
+    fresh = client.get("/sparql", params={"query": QUERY}, headers={"Accept": JSON})
+    assert '"second"' in fresh.text and "first" not in fresh.text and len(calls) == 3
+
+
+def test_origin_post_errors_and_html_are_not_replayed(served: Any) -> None:
+    client, _, calls, app = served
+    for _ in range(2):
+        cors = client.get(
+            "/sparql",
+            params={"query": QUERY},
+            headers={"Accept": JSON, "Origin": "https://example.com"},
+        )
+        assert cors.headers["access-control-allow-origin"] == "*"
+    plain = client.get("/sparql", params={"query": QUERY}, headers={"Accept": JSON})
+    assert "access-control-allow-origin" not in plain.headers  # the Origin answer not replayed
+    for _ in range(2):
+        bad = client.get("/sparql", params={"query": "SELEC nothing"})
+        assert bad.status_code == 400
+        html = client.get("/sparql", params={"query": QUERY}, headers={"Accept": "text/html"})
+        assert html.headers["content-type"].startswith("text/html")
+        assert "content-security-policy" in html.headers
+        posted = client.post("/sparql", data={"query": QUERY}, headers={"Accept": JSON})
+        assert posted.status_code == 200
+    assert _replays(app) == 1  # only the plain GET's answer
+    assert calls.count("SELEC nothing") == 2 and calls.count(QUERY) == 3  # cors, plain, html x2
+
+
+def test_the_rate_limit_still_applies_to_replays(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store", writable=True)
+    _load(store, tmp_path, "x")
+    settings = make_settings(tmp_path, query_workers=0, rate_limit_per_minute=3)
+    with TestClient(create_app(settings, store)) as client:
+        codes = [
+            client.get("/sparql", params={"query": QUERY}, headers={"Accept": JSON}).status_code
+            for _ in range(5)
+        ]
+    assert codes == [200, 200, 200, 429, 429]
+
+
+def test_the_url_limit_still_applies_to_replays(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store", writable=True)
+    _load(store, tmp_path, "x")
+    long_query = QUERY + " #" + "x" * 400
+    settings = make_settings(tmp_path, query_workers=0, max_url_chars=300)
+    with TestClient(create_app(settings, store)) as client:
+        for _ in range(2):
+            answer = client.get("/sparql", params={"query": long_query})
+            assert answer.status_code == 414
