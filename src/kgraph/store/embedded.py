@@ -171,6 +171,7 @@ class EmbeddedStore(GraphStore):
         self._version: str | None = None
         self._store: ox.Store | None = None
         self._meta: dict[str, Any] = {}
+        self._root_fd: int | None = None  # version_now reads the link relative to it
         if not writable:
             self._snapshot()  # fail now, clearly, if there is nothing to serve
 
@@ -235,7 +236,9 @@ class EmbeddedStore(GraphStore):
 
     def version_now(self) -> str | None:
         try:
-            return Path(os.readlink(self._current)).name
+            if self._root_fd is None:
+                self._root_fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+            return os.readlink("current", dir_fd=self._root_fd).rpartition("/")[2]
         except OSError:
             return None
 
@@ -371,5 +374,8 @@ class EmbeddedStore(GraphStore):
 
     def close(self) -> None:
         with self._lock:
+            if self._root_fd is not None:
+                os.close(self._root_fd)
+                self._root_fd = None
             self._store = None
             self._version = None

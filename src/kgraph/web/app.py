@@ -129,6 +129,10 @@ def configure_logging(settings: Settings) -> None:
     """JSON access-log lines from kgraph's middleware on stderr (they replace uvicorn's)."""
     if not settings.access_log:
         return
+    # The Logging HOWTO's optimisations: no caller lookup, thread or process names per record
+    # (the access line carries what it needs); a fifth of the time of a replayed answer.
+    logging._srcfile = None  # type: ignore[attr-defined]
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     access = logging.getLogger("kgraph.access")
     if not access.handlers:
         handler = logging.StreamHandler(sys.stderr)

@@ -11,6 +11,7 @@ chunk by chunk. From the outside in (see :func:`install`)::
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import math
@@ -100,10 +101,30 @@ class Observe:
             record(self.observer, self.log, scope, route, rid, status, seconds, sent)
 
 
+_ID_PREFIX = uuid.uuid4().hex[:16]  # this process's; a counter makes each id unique
+_ID_COUNTER = itertools.count(1)
+
+
 def request_id(scope: Scope) -> str:
-    """The client's X-Request-ID if it is sane, else a new one."""
+    """The client's X-Request-ID if it is sane, else a new one (unique per process start)."""
     given = _header(scope, b"x-request-id")
-    return given if given and _SANE_ID.fullmatch(given) else uuid.uuid4().hex
+    if given and _SANE_ID.fullmatch(given):
+        return given
+    return f"{_ID_PREFIX}{next(_ID_COUNTER):016x}"
+
+
+class _Clock:
+    """The access log's timestamp, formatted once per second."""
+
+    second = -1
+    text = ""
+
+    @classmethod
+    def now(cls) -> str:
+        t = int(time.time())
+        if t != cls.second:
+            cls.second, cls.text = t, time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(t))
+        return cls.text
 
 
 def record(
@@ -119,11 +140,11 @@ def record(
     """The metrics and the access-log line of one answered request."""
     if observer is not None:
         observer(route, scope["method"], status, seconds)
-    if log:
+    if log and access_log.isEnabledFor(logging.INFO):
         access_log.info(
             json.dumps(
                 {
-                    "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    "time": _Clock.now(),
                     "request_id": rid,
                     "method": scope["method"],
                     "path": scope["path"],
