@@ -131,7 +131,7 @@ def configure_logging(settings: Settings) -> None:
         return
     # The Logging HOWTO's optimisations: no caller lookup, thread or process names per record
     # (the access line carries what it needs); a fifth of the time of a replayed answer.
-    logging._srcfile = None  # type: ignore[attr-defined]
+    logging._srcfile = None
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     access = logging.getLogger("kgraph.access")
     if not access.handlers:
