@@ -33,8 +33,13 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     app = create_app(make_settings(tmp_path, query_workers=0), store)
     calls: list[str] = []
     executor = app.state.executor
-    real = executor.start
-    monkeypatch.setattr(executor, "start", lambda spec: calls.append(spec.query) or real(spec))
+    real = executor.answer
+
+    async def counted(spec: Any) -> Any:
+        calls.append(spec.query)
+        return await real(spec)
+
+    monkeypatch.setattr(executor, "answer", counted)
     with TestClient(app) as client:
         yield client, store, calls, app
 

@@ -20,10 +20,12 @@ query that finds them all busy waits (within its own time limit) for one.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
 import os
+import select
 import struct
 import subprocess
 import sys
@@ -33,38 +35,67 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
+import anyio.to_thread
+
 from kgraph import errors
 from kgraph.errors import KgraphError, QueryTimeout, StoreError, StoreUnavailable
 from kgraph.execution import CHUNK, ChunkWriter, Head, QuerySpec, answer
 
 log = logging.getLogger(__name__)
 IDLE_RETIRE_S = 60.0  # idle workers beyond the spares exit after this long
-DEPRIORITISE_AFTER_S = 0.5  # a query using more CPU gets a lower priority (nice 10)
+DEPRIORITISE_AFTER_S = 0.5  # a query running longer gets a lower priority (nice 10)
+TICK_S = 0.05  # the watchdog's round: deadlines are kept to within this
 STARTUP_S = 30.0  # a new worker has this long to open the store
 _LEN = struct.Struct(">I")
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of process ``pid`` (Linux /proc), or None."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _read_exact(fd: int, n: int) -> bytes | None:
+    """``n`` bytes from the (non-blocking) pipe ``fd``, waiting for them; None at its end."""
     buf = bytearray()
     while len(buf) < n:
         try:
             part = os.read(fd, n - len(buf))
+        except BlockingIOError:
+            select.select([fd], [], [])
+            continue
         except OSError:
             return None
         if not part:
             return None
         buf += part
     return bytes(buf)
+
+
+async def _read_exact_async(fd: int, n: int) -> bytes | None:
+    """Like :func:`_read_exact`, waiting on the event loop instead of blocking a thread."""
+    buf = bytearray()
+    while len(buf) < n:
+        try:
+            part = os.read(fd, n - len(buf))
+        except BlockingIOError:
+            await _readable(fd)
+            continue
+        except OSError:
+            return None
+        if not part:
+            return None
+        buf += part
+    return bytes(buf)
+
+
+async def _readable(fd: int) -> None:
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, wake)
+    try:
+        await ready
+    finally:
+        loop.remove_reader(fd)
 
 
 class Worker:
@@ -80,18 +111,11 @@ class Worker:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self._in: IO[bytes] = self.proc.stdin
         self._out_fd = self.proc.stdout.fileno()
+        os.set_blocking(self._out_fd, False)  # read on the event loop or, waiting, in a thread
         self.ready = False
         self.timed_out = False
         self.niced = False
         self.idle_since = self.leased_at = time.monotonic()
-        self.cpu_at_lease: float | None = None
-
-    def query_cpu(self, now: float) -> float:
-        """CPU seconds used by the current query (wall time where /proc is missing)."""
-        used = cpu_seconds(self.pid)
-        if used is None or self.cpu_at_lease is None:
-            return now - self.leased_at
-        return used - self.cpu_at_lease
 
     @property
     def pid(self) -> int:
@@ -112,6 +136,17 @@ class Worker:
             return b"", b""
         kind, size = hdr[:1], _LEN.unpack(hdr[1:])[0]
         payload = _read_exact(self._out_fd, size) if size else b""
+        if payload is None:
+            return b"", b""
+        return kind, payload
+
+    async def frame_async(self) -> tuple[bytes, bytes]:
+        """:meth:`frame`, awaited on the event loop."""
+        hdr = await _read_exact_async(self._out_fd, 5)
+        if hdr is None:
+            return b"", b""
+        kind, size = hdr[:1], _LEN.unpack(hdr[1:])[0]
+        payload = await _read_exact_async(self._out_fd, size) if size else b""
         if payload is None:
             return b"", b""
         return kind, payload
@@ -159,7 +194,12 @@ class PoolAnswer:
         self.complete = False
 
     def _next(self) -> tuple[bytes, bytes]:
-        kind, payload = self._worker.frame()
+        return self._check(*self._worker.frame())
+
+    async def _next_async(self) -> tuple[bytes, bytes]:
+        return self._check(*await self._worker.frame_async())
+
+    def _check(self, kind: bytes, payload: bytes) -> tuple[bytes, bytes]:
         if kind == b"":
             self._finish(healthy=False)
             if self._worker.timed_out:
@@ -170,28 +210,28 @@ class PoolAnswer:
             raise _error(payload)
         return kind, payload
 
-    def _start(self, spec: QuerySpec) -> None:
+    async def _start(self, spec: QuerySpec) -> None:
         if not self._worker.ready:  # its start-up does not count against the query's limit
-            kind, _ = self._next()
+            kind, _ = await self._next_async()
             if kind != b"R":
                 self._finish(healthy=False)
                 raise StoreError(f"query worker sent {kind!r} before it was ready")
             self._worker.ready = True
             self._pool.restart_clock(self._worker)
         self._worker.send(spec)
-        kind, payload = self._next()
+        kind, payload = await self._next_async()
         if kind != b"H":
             self._finish(healthy=False)
             raise StoreError(f"query worker sent {kind!r} instead of a head")
         self.head = Head.from_json(payload)
-        kind, payload = self._next()
+        kind, payload = await self._next_async()
         if kind == b"E":
             self._finish(healthy=True)
             self.complete = True
             return
         self.first = payload
         if len(payload) < CHUNK:  # only the final chunk is short: the end follows
-            kind, _ = self._next()
+            kind, _ = await self._next_async()
             self._finish(healthy=kind == b"E")
             self.complete = True
 
@@ -245,6 +285,7 @@ class WorkerPool:
         self._idle: list[Worker] = []
         self._busy: dict[Worker, float] = {}
         self._closed = False
+        self._stop = threading.Event()  # the watchdog sleeps on it between rounds
         self._watchdog: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------
@@ -254,6 +295,7 @@ class WorkerPool:
         with self._cond:
             if self._closed:  # reopened (an app's lifespan may run more than once)
                 self._closed, self._watchdog = False, None
+                self._stop.clear()
             if self._watchdog is not None:
                 return
             self._top_up()
@@ -266,6 +308,7 @@ class WorkerPool:
         """Stop every worker (busy ones are killed)."""
         with self._cond:
             self._closed = True
+            self._stop.set()
             idle, busy = list(self._idle), list(self._busy)
             self._idle.clear()
             self._cond.notify_all()
@@ -281,22 +324,34 @@ class WorkerPool:
 
     # -- queries -------------------------------------------------------------
 
-    def run(self, spec: QuerySpec) -> PoolAnswer:
-        """Start answering ``spec`` on a worker; blocks until the head and first chunk.
+    async def run(self, spec: QuerySpec) -> PoolAnswer:
+        """Start answering ``spec`` on a worker, up to the head and first chunk.
 
-        Raises QueryTimeout (503) past the time limit, the query's own KgraphError,
-        StoreError if the worker died.
+        Runs on the event loop: an idle worker is taken at once, and only when
+        none is idle does a thread wait for one. Raises QueryTimeout (503) past
+        the time limit, the query's own KgraphError, StoreError if the worker died.
         """
         limit = f"the query was stopped at the time limit of {self.timeout_s:g} s"
         deadline = time.monotonic() + self.timeout_s
-        worker = self._acquire(deadline)
+        worker = self._acquire_idle(deadline)
+        if worker is None:
+            worker = await anyio.to_thread.run_sync(self._acquire, deadline)
         ans = PoolAnswer(self, worker, limit)
         try:
-            ans._start(spec)
+            await ans._start(spec)
         except BaseException:
             ans.close()
             raise
         return ans
+
+    def _acquire_idle(self, deadline: float) -> Worker | None:
+        """An idle worker, leased until ``deadline``, or None (nothing started or waited for)."""
+        if self._watchdog is None:
+            return None
+        with self._cond:
+            if self._closed or not self._idle:
+                return None
+            return self._lease(self._idle.pop(), deadline)
 
     def _acquire(self, deadline: float) -> Worker:
         if self._watchdog is None:
@@ -318,12 +373,15 @@ class WorkerPool:
                         f"of {self.timeout_s:g} s; try again later"
                     )
                 self._cond.wait(left)
-            self._busy[worker] = deadline if worker.ready else time.monotonic() + STARTUP_S
-            worker.leased_at = time.monotonic()
-            worker.cpu_at_lease = cpu_seconds(worker.pid)
             self._top_up()
-            self._cond.notify_all()  # the watchdog re-reads the deadlines
-            return worker
+            return self._lease(worker, deadline)
+
+    def _lease(self, worker: Worker, deadline: float) -> Worker:
+        """Mark ``worker`` busy until ``deadline`` (lock held); spares are topped up by the
+        watchdog, so that the event loop never waits for a process to start."""
+        self._busy[worker] = deadline if worker.ready else time.monotonic() + STARTUP_S
+        worker.leased_at = time.monotonic()
+        return worker
 
     def restart_clock(self, worker: Worker) -> None:
         """The worker has started: its query's time limit counts from now."""
@@ -332,8 +390,6 @@ class WorkerPool:
                 now = time.monotonic()
                 self._busy[worker] = now + self.timeout_s
                 worker.leased_at = now
-                worker.cpu_at_lease = cpu_seconds(worker.pid)
-                self._cond.notify_all()
 
     def release(self, worker: Worker, *, healthy: bool) -> None:
         with self._cond:
@@ -350,8 +406,7 @@ class WorkerPool:
                 self._idle.append(worker)
                 self._cond.notify_all()
                 return
-            self._top_up()
-            self._cond.notify_all()
+            self._cond.notify_all()  # a waiter may start a new worker; the watchdog tops up
         worker.kill()
 
     def _top_up(self) -> None:
@@ -371,21 +426,15 @@ class WorkerPool:
                 if self._closed:
                     return
                 now = time.monotonic()
-                wait = 1.0
                 for w, deadline in list(self._busy.items()):
                     if deadline <= now:
                         w.timed_out = True
                         del self._busy[w]
                         expired.append(w)
-                        continue
-                    wait = min(wait, deadline - now)
-                    if not w.niced and w.ready:
-                        if w.query_cpu(now) >= DEPRIORITISE_AFTER_S:
-                            w.niced = True
-                            with contextlib.suppress(OSError):
-                                os.setpriority(os.PRIO_PROCESS, w.pid, 10)
-                        else:
-                            wait = min(wait, 0.1)
+                    elif not w.niced and w.ready and now - w.leased_at >= DEPRIORITISE_AFTER_S:
+                        w.niced = True
+                        with contextlib.suppress(OSError):
+                            os.setpriority(os.PRIO_PROCESS, w.pid, 10)
                 while len(self._idle) > self.spare and (
                     now - self._idle[0].idle_since > IDLE_RETIRE_S
                 ):
@@ -395,7 +444,7 @@ class WorkerPool:
                         self._idle.remove(w)
                         retired.append(w)
                         break
-                if expired or retired:
+                if expired or retired or len(self._idle) < self.spare:
                     self._top_up()
                     self._cond.notify_all()
             for w in expired:
@@ -405,9 +454,8 @@ class WorkerPool:
                 w.kill()
             for w in retired:
                 w.retire()
-            with self._cond:
-                if not self._closed:
-                    self._cond.wait(max(0.005, min(wait, 1.0)))
+            if self._stop.wait(TICK_S):
+                return
 
 
 # -- the worker process --------------------------------------------------------

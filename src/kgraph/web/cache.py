@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
 from kgraph.protocol import QueryRequest
-from kgraph.store.base import GraphStore
 
 __all__ = ["CacheKey", "CachedAnswer", "ResultCache", "cache_key"]
 
@@ -112,10 +111,10 @@ class ResultCache:
         return len(self._entries)
 
 
-def cache_key(store: GraphStore, req: QueryRequest, accept: str | None) -> CacheKey:
-    """The key of ``req`` on the data ``store`` serves now (blocking: asks the store)."""
+def cache_key(version: str, req: QueryRequest, accept: str | None) -> CacheKey:
+    """The key of ``req`` on the data version ``version``."""
     return CacheKey(
-        store.info().version,
+        version,
         req.query,
         tuple(req.default_graphs),
         tuple(req.named_graphs),

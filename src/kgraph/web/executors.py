@@ -7,7 +7,7 @@
   is its HTTP timeout; or ``query_workers = 0``). A query past the limit is
   answered 503 and abandoned: its thread runs on until the engine returns.
 
-Both are blocking: call :meth:`QueryExecutor.start` from a worker thread.
+Call :meth:`QueryExecutor.answer` on the event loop.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from __future__ import annotations
 import abc
 import time
 from collections.abc import Callable, Iterator
+
+from starlette.concurrency import run_in_threadpool
 
 from kgraph.errors import QueryTimeout
 from kgraph.execution import Answer, Head, QuerySpec, answer
@@ -31,7 +33,7 @@ class QueryExecutor(abc.ABC):
     timeout_s: float
 
     @abc.abstractmethod
-    def start(self, spec: QuerySpec) -> Answer:
+    async def answer(self, spec: QuerySpec) -> Answer:
         """Answer ``spec`` up to its first chunk. Raises KgraphError, QueryTimeout."""
 
     def open(self) -> None:  # noqa: B027 - optional hook
@@ -64,7 +66,10 @@ class ThreadExecutor(QueryExecutor):
     ) -> None:
         self.store, self.timeout_s, self._on_timeout = store, timeout_s, on_timeout
 
-    def start(self, spec: QuerySpec) -> Answer:
+    async def answer(self, spec: QuerySpec) -> Answer:
+        return await run_in_threadpool(self._start, spec)
+
+    def _start(self, spec: QuerySpec) -> Answer:
         deadline = time.monotonic() + self.timeout_s
         job = QueryJob(lambda on_head, out: answer(self.store, spec, on_head, out))
         try:
@@ -88,8 +93,8 @@ class ProcessExecutor(QueryExecutor):
         self.pool = pool
         self.timeout_s = pool.timeout_s
 
-    def start(self, spec: QuerySpec) -> Answer:
-        return self.pool.run(spec)
+    async def answer(self, spec: QuerySpec) -> Answer:
+        return await self.pool.run(spec)
 
     def open(self) -> None:
         self.pool.start()

@@ -12,12 +12,12 @@ from starlette.responses import Response, StreamingResponse
 from kgraph import sparql as service
 from kgraph.errors import NotAcceptable, PayloadTooLarge
 from kgraph.examples import load_examples
-from kgraph.execution import Answer, QuerySpec
+from kgraph.execution import QuerySpec
 from kgraph.formats import HTML, RDF_FORMATS, RESULT_FORMATS, Format, by_name
 from kgraph.negotiation import choose
 from kgraph.protocol import parse_query_request
 from kgraph.settings import Settings
-from kgraph.web.cache import CachedAnswer, CacheKey, ResultCache, cache_key
+from kgraph.web.cache import CachedAnswer, ResultCache, cache_key
 from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep, TemplatesDep
 from kgraph.web.rdfutil import serialize_turtle
 from kgraph.web.replay import REPLAY_STATE
@@ -77,19 +77,13 @@ async def sparql_endpoint(
         req, base_iri=settings.base_iri, accept=accept, html=True, max_rows=settings.max_result_rows
     )
     cache: ResultCache = request.app.state.result_cache
-
-    def start() -> tuple[CacheKey, CachedAnswer | None, Answer | None]:
-        key = cache_key(store, req, accept)
-        hit = cache.get(key)
-        if hit is not None:
-            return key, hit, None
-        return key, None, executor.start(spec)
-
-    key, hit, answer = await run_in_threadpool(start)
+    version = store.version_now() or (await run_in_threadpool(store.info)).version
+    key = cache_key(version, req, accept)
+    hit = cache.get(key)
     if hit is not None:
         setattr(request.state, REPLAY_STATE, key.version)
         return Response(hit.body, media_type=hit.content_type, headers=hit.headers)
-    assert answer is not None
+    answer = await executor.answer(spec)
     fmt = by_name(answer.head.format, (*RESULT_FORMATS, *RDF_FORMATS, HTML))
     headers = {"Vary": "Accept"}
     if answer.head.truncated_at is not None:

@@ -144,7 +144,7 @@ async def store_read(
         format=request.query_params.get("format"),
         max_rows=settings.max_result_rows,
     )
-    answer = await run_in_threadpool(executor.start, spec)
+    answer = await executor.answer(spec)
     fmt = by_name(answer.head.format, RDF_FORMATS)
     headers = {"Vary": "Accept"}
     if answer.head.truncated_at is not None:
