@@ -1,4 +1,7 @@
-"""Typed dependencies: the store and settings the app factory opened."""
+"""Typed dependencies: the store and settings the app factory opened.
+
+``async def`` on purpose: FastAPI runs a plain ``def`` dependency on a thread.
+"""
 
 from __future__ import annotations
 
@@ -12,22 +15,22 @@ from kgraph.store.base import GraphStore
 from kgraph.web.executors import QueryExecutor
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     store: GraphStore = request.app.state.store
     return store
 
 
-def get_executor(request: Request) -> QueryExecutor:
+async def get_executor(request: Request) -> QueryExecutor:
     executor: QueryExecutor = request.app.state.executor
     return executor
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_templates(request: Request) -> Jinja2Templates:
+async def get_templates(request: Request) -> Jinja2Templates:
     templates: Jinja2Templates = request.app.state.templates
     return templates
 

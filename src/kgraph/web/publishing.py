@@ -283,7 +283,7 @@ def _dump_entry(settings: Settings, manifest: Manifest, name: str) -> dict[str, 
 
 
 @router.get("/dumps", include_in_schema=False)
-def dumps_slash() -> RedirectResponse:
+async def dumps_slash() -> RedirectResponse:
     return RedirectResponse("/dumps/", status_code=308)
 
 

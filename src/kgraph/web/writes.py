@@ -101,7 +101,7 @@ async def update(
 
 
 @router.api_route("/update", methods=["GET", "HEAD"], include_in_schema=False)
-def update_get(request: Request) -> Response:
+async def update_get(request: Request) -> Response:
     """405: updates are POSTed (and the pages' catch-all must not answer GET /update)."""
     response = error_response(request, 405, "SPARQL Update takes POST only")
     response.headers["Allow"] = "POST"
