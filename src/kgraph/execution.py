@@ -67,7 +67,14 @@ class Head:
     context: dict[str, Any] | None = None  # HTML answers: the template context
 
     def to_json(self) -> bytes:
-        return json.dumps(asdict(self), ensure_ascii=False).encode()
+        fields: dict[str, Any] = {
+            "format": self.format,
+            "kind": self.kind,
+            "truncated_at": self.truncated_at,
+        }
+        if self.context is not None:
+            fields["context"] = self.context
+        return json.dumps(fields, ensure_ascii=False).encode()
 
     @classmethod
     def from_json(cls, data: bytes) -> Head:

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from kgraph.errors import BadRequest, NotAcceptable
 from kgraph.formats import (
     GRAPH_FORMATS,
@@ -48,8 +50,16 @@ def choose_format(
 ) -> Format:
     """The format to answer with: the ``format`` parameter wins, then ``Accept``.
 
-    Raises :class:`NotAcceptable` listing the offered media types.
+    Raises :class:`NotAcceptable` listing the offered media types. Remembers the
+    choices it made (clients send the same few Accept headers again and again).
     """
+    return _choose_format(kind, accept, format_param, html)
+
+
+@functools.lru_cache(maxsize=512)
+def _choose_format(
+    kind: QueryKind, accept: str | None, format_param: str | None, html: bool
+) -> Format:
     offered = offered_formats(kind, html=html)
     if format_param:
         return by_name(format_param, offered)

@@ -463,6 +463,8 @@ class WorkerPool:
 
 def _send(out: IO[bytes], kind: bytes, payload: bytes = b"") -> None:
     out.write(kind + _LEN.pack(len(payload)) + payload)
+    if kind != b"H":
+        out.flush()
 
 
 def _error_payload(exc: KgraphError) -> bytes:
@@ -484,7 +486,9 @@ def worker_main(argv: list[str]) -> int:
     """Serve queries on stdin/stdout over the store at ``argv[0]`` until stdin closes."""
     from kgraph.store.embedded import EmbeddedStore
 
-    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    # Buffered: a small answer's head, body and end leave in one write; flushed per frame
+    # that ends what the server waits for (ready, a full body chunk, the end, an error).
+    out = os.fdopen(os.dup(1), "wb", buffering=2 * CHUNK)
     os.dup2(2, 1)  # stray prints go to stderr, never into the frames
     threading.Thread(target=_watch_parent, daemon=True).start()
     try:
