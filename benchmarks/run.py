@@ -6,8 +6,8 @@ server, start the servers on free loopback ports, wait for readiness by
 polling, then measure
 
 * load time (kgraph: validation, store load and the whole ``kgraph build``),
-  start-up time on the loaded store, and the resident memory (RSS of the
-  server's process tree, sampled from /proc) idle and at its peak;
+  start-up time on the loaded store, and the resident memory (the PSS sum of
+  the server's process tree, sampled from /proc) idle and at its peak;
 * the latency of a query mix (median and p99 over repetitions, a unique
   comment appended to each request so that no result cache helps);
 * throughput with ``wrk`` at 16 concurrent connections for a lookup, a
@@ -106,14 +106,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants, from /proc."""
+def tree_memory(pid: int) -> int:
+    """Memory of ``pid`` and all its descendants, from /proc: the sum of their PSS.
+
+    PSS (proportional set size) counts a page shared by n processes as 1/n in
+    each, so a process tree's sum is what it really holds; summing RSS would
+    count the shared libraries once per worker process. Where smaps_rollup is
+    missing (old kernels), RSS.
+    """
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            m = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+            try:
+                text = Path(f"/proc/{p}/smaps_rollup").read_text()
+                m = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
+            except OSError:
+                text = Path(f"/proc/{p}/status").read_text()
+                m = re.search(r"^VmRSS:\s+(\d+) kB", text, re.M)
             total += int(m.group(1)) * 1024 if m else 0
             for task in Path(f"/proc/{p}/task").iterdir():
                 children = (task / "children").read_text().split()
@@ -124,7 +134,7 @@ def tree_rss(pid: int) -> int:
 
 
 class Sampler:
-    """Samples a process tree's RSS every 50 ms on a thread; keeps the peak."""
+    """Samples a process tree's memory (PSS) every 50 ms on a thread; keeps the peak."""
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak, self._stop = pid, 0, threading.Event()
@@ -133,7 +143,7 @@ class Sampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid))
+            self.peak = max(self.peak, tree_memory(self.pid))
             self._stop.wait(0.05)
 
     def stop(self) -> int:
@@ -397,7 +407,7 @@ def run_size(size: int, args: argparse.Namespace, work: Path) -> Figures:
         name = srv.name
         fig.put("start-up on the loaded store (s)", name, wait_ready(srv, args.ready_timeout))
         time.sleep(0.2)  # let the start-up garbage settle before the idle reading
-        fig.put("memory idle, loaded (MiB)", name, tree_rss(srv.proc.pid) / 2**20)
+        fig.put("memory idle, loaded (MiB PSS)", name, tree_memory(srv.proc.pid) / 2**20)
         print(f"  {name}: ready", flush=True)
         for qname, v in latency(srv, reps).items():
             fig.put(f"latency {qname} p50 (ms)", name, v["p50"])
@@ -417,7 +427,7 @@ def run_size(size: int, args: argparse.Namespace, work: Path) -> Figures:
                         f"{bool(v['socket_errors'])}"
                     )
         fig.put("dump over HTTP, N-Triples (s)", name, dump_over_http(srv))
-        fig.put("memory peak (MiB)", name, srv.sampler.peak / 2**20)
+        fig.put("memory peak (MiB PSS)", name, srv.sampler.peak / 2**20)
 
     for name in servers:
         try:

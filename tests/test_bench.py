@@ -48,7 +48,7 @@ def test_quick_benchmark_prints_a_table(tmp_path: Path) -> None:
     for server in servers:  # every query of the mix answered, memory sampled
         assert figures["latency DESCRIBE p50 (ms)"][server] > 0
         assert figures["latency text scan p99 (ms)"][server] > 0
-        assert figures["memory peak (MiB)"][server] > 1
+        assert figures["memory peak (MiB PSS)"][server] > 1
     assert figures["validation (s)"]["kgraph"] > 0
     assert not [n for n in result["notes"] if "failed" in n]
     assert (tmp_path / "table.md").read_text().startswith("kgraph benchmark")

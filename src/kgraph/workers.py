@@ -271,7 +271,7 @@ class WorkerPool:
         self,
         store_root: Path,
         *,
-        spare: int = 2,
+        spare: int = 1,
         max_workers: int = 8,
         timeout_s: float = 10.0,
         on_timeout: Callable[[], None] | None = None,
