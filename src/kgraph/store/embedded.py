@@ -108,11 +108,14 @@ class OxiResult(QueryResult):
         if self.kind == "ask":
             return self, False
         if self.kind == "select":
-            names = self._raw.variables
+            names = [v.value for v in self._raw.variables]
             items: list[Any] = list(itertools.islice(self._raw, limit + 1))
             more = len(items) > limit
-            rows = [{v.value: s[v] for v in names if s[v] is not None} for s in items[:limit]]
-            return _CappedResult("select", [v.value for v in names], rows), more
+            rows = []
+            for solution in items[:limit]:
+                terms = solution  # a solution iterates over its values, None where unbound
+                rows.append({n: t for n, t in zip(names, terms, strict=True) if t is not None})
+            return _CappedResult("select", names, rows), more
         triples = list(itertools.islice(self._raw, limit + 1))
         return _CappedResult("graph", [], triples[:limit]), len(triples) > limit
 

@@ -57,6 +57,33 @@ def _json_term(term: Any) -> dict[str, Any]:
     raise StoreError(f"cannot write a {kind} in SPARQL results")
 
 
+_json_str = json.encoder.encode_basestring  # the C escaper
+
+
+def _json_term_text(term: Any) -> str:
+    """``json.dumps(_json_term(term))`` (with ensure_ascii=False), written directly."""
+    kind = _kind(term)
+    if kind == "NamedNode":
+        return '{"type":"uri","value":' + _json_str(term.value) + "}"
+    if kind == "Literal":
+        value = _json_str(term.value)
+        if term.language:
+            return (
+                '{"type":"literal","value":'
+                + value
+                + ',"xml:lang":'
+                + _json_str(term.language)
+                + "}"
+            )
+        dtype = term.datatype
+        if dtype is not None and dtype.value != XSD_STRING:
+            return (
+                '{"type":"literal","value":' + value + ',"datatype":' + _json_str(dtype.value) + "}"
+            )
+        return '{"type":"literal","value":' + value + "}"
+    return json.dumps(_json_term(term), ensure_ascii=False, separators=(",", ":"))
+
+
 def _xml_term(term: Any) -> str:
     kind = _kind(term)
     if kind == "NamedNode":
@@ -102,9 +129,17 @@ def write_select(
     if media_type == "application/sparql-results+json":
         out.write(json.dumps({"head": {"vars": list(variables)}}).encode()[:-1])
         out.write(b',"results":{"bindings":[')
-        for i, row in enumerate(rows):
-            binding = {v: _json_term(t) for v, t in row.items()}
-            out.write((b"," if i else b"") + json.dumps(binding, ensure_ascii=False).encode())
+        keys = {v: _json_str(v) + ":" for v in variables}
+        batch: list[str] = []
+        sep = ""
+        for row in rows:
+            batch.append("{" + ",".join(keys[v] + _json_term_text(t) for v, t in row.items()) + "}")
+            if len(batch) == 512:
+                out.write((sep + ",".join(batch)).encode())
+                batch.clear()
+                sep = ","
+        if batch:
+            out.write((sep + ",".join(batch)).encode())
         out.write(b"]}}")
     elif media_type == "application/sparql-results+xml":
         head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)

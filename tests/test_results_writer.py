@@ -1,0 +1,54 @@
+"""The SPARQL results writer for capped results says what the engine's own writer says."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pyoxigraph as ox
+import pytest
+
+from kgraph.store.results import write_select
+
+DATA = """
+@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:a ex:p "plain" , "Åsa \\"citat\\"\\nny rad\\t\\\\ <tag>"@sv , "42"^^xsd:integer ,
+        "2021-01-01"^^xsd:date , _:b , ex:c , "emoji 🙂"@en-GB .
+ex:d ex:p ex:a .
+"""
+QUERY = (
+    "SELECT ?s ?o ?unbound { ?s <http://example.org/p> ?o OPTIONAL { ?o <http://x/> ?unbound } }"
+)
+
+
+def _bindings(raw: bytes) -> list[dict[str, object]]:
+    parsed = json.loads(raw)
+    return sorted(parsed["results"]["bindings"], key=lambda b: json.dumps(b, sort_keys=True))
+
+
+@pytest.mark.parametrize("media", ["application/sparql-results+json"])
+def test_capped_rows_are_written_as_the_engine_writes_them(media: str) -> None:
+    store = ox.Store()
+    store.load(DATA.encode(), format=ox.RdfFormat.TURTLE)
+    expected = io.BytesIO()
+    store.query(QUERY).serialize(expected, ox.QueryResultsFormat.JSON)
+    solutions = list(store.query(QUERY))
+    names = ["s", "o", "unbound"]
+    rows = [{n: t for n, t in zip(names, sol, strict=True) if t is not None} for sol in solutions]
+    ours = io.BytesIO()
+    write_select(names, rows, media, ours)
+    assert json.loads(ours.getvalue())["head"] == {"vars": names}
+    assert _bindings(ours.getvalue()) == _bindings(expected.getvalue())
+    assert len(_bindings(ours.getvalue())) == 8
+
+
+def test_many_rows_are_joined_across_batches() -> None:
+    rows = [{"n": ox.Literal(str(i), datatype=ox.NamedNode(XSD_INT))} for i in range(1300)]
+    out = io.BytesIO()
+    write_select(["n"], rows, "application/sparql-results+json", out)
+    values = [int(b["n"]["value"]) for b in json.loads(out.getvalue())["results"]["bindings"]]
+    assert values == list(range(1300))
+
+
+XSD_INT = "http://www.w3.org/2001/XMLSchema#integer"
