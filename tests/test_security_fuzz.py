@@ -190,8 +190,10 @@ def test_iris_the_store_would_refuse_are_not_safe() -> None:
 
 
 def _encode(part: str) -> str:
-    """Raw %-escapes as they are (``%0a``, ``%zz``); everything else %-encoded."""
-    return part if part.startswith("%") else quote(part, safe="/")
+    """Raw %-escapes as they are (``%0a``, ``%zz``); everything else (and a "%" followed by
+    what no URL may hold raw, like ``%\x1f``) %-encoded."""
+    raw = part.startswith("%") and part.isascii() and part.isprintable() and " " not in part
+    return part if raw else quote(part, safe="/")
 
 
 page_accept = st.one_of(

@@ -13,8 +13,8 @@ True
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
 from kgraph.formats import HTML
@@ -50,7 +50,7 @@ class QuerySpec:
         )
 
     def to_json(self) -> bytes:
-        return json.dumps(asdict(self)).encode()
+        return json.dumps(self.__dict__).encode()  # flat: no need for asdict's deep copy
 
     @classmethod
     def from_json(cls, data: bytes) -> QuerySpec:
@@ -155,7 +155,7 @@ class Answer(Protocol):
     first: bytes
     complete: bool  # the first chunk is the whole body
 
-    def rest(self) -> Iterator[bytes]:
+    def rest(self) -> AsyncIterator[bytes]:
         """The remaining chunks; stops (and frees the executor) when closed early."""
         ...
 

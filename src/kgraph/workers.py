@@ -25,13 +25,12 @@ import contextlib
 import json
 import logging
 import os
-import select
 import struct
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -49,25 +48,9 @@ STARTUP_S = 30.0  # a new worker has this long to open the store
 _LEN = struct.Struct(">I")
 
 
-def _read_exact(fd: int, n: int) -> bytes | None:
-    """``n`` bytes from the (non-blocking) pipe ``fd``, waiting for them; None at its end."""
-    buf = bytearray()
-    while len(buf) < n:
-        try:
-            part = os.read(fd, n - len(buf))
-        except BlockingIOError:
-            select.select([fd], [], [])
-            continue
-        except OSError:
-            return None
-        if not part:
-            return None
-        buf += part
-    return bytes(buf)
-
-
 async def _read_exact_async(fd: int, n: int) -> bytes | None:
-    """Like :func:`_read_exact`, waiting on the event loop instead of blocking a thread."""
+    """``n`` bytes from the non-blocking pipe ``fd``, awaited on the event loop; None at
+    its end (the worker exited or was killed)."""
     buf = bytearray()
     while len(buf) < n:
         try:
@@ -111,7 +94,7 @@ class Worker:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self._in: IO[bytes] = self.proc.stdin
         self._out_fd = self.proc.stdout.fileno()
-        os.set_blocking(self._out_fd, False)  # read on the event loop or, waiting, in a thread
+        os.set_blocking(self._out_fd, False)  # read on the event loop
         self.ready = False
         self.timed_out = False
         self.niced = False
@@ -129,19 +112,8 @@ class Worker:
         except OSError:
             pass  # a dead worker: the next read sees the pipe closed
 
-    def frame(self) -> tuple[bytes, bytes]:
-        """The next frame; ``(b"", b"")`` if the worker is gone."""
-        hdr = _read_exact(self._out_fd, 5)
-        if hdr is None:
-            return b"", b""
-        kind, size = hdr[:1], _LEN.unpack(hdr[1:])[0]
-        payload = _read_exact(self._out_fd, size) if size else b""
-        if payload is None:
-            return b"", b""
-        return kind, payload
-
     async def frame_async(self) -> tuple[bytes, bytes]:
-        """:meth:`frame`, awaited on the event loop."""
+        """The next frame; ``(b"", b"")`` if the worker is gone."""
         hdr = await _read_exact_async(self._out_fd, 5)
         if hdr is None:
             return b"", b""
@@ -193,9 +165,6 @@ class PoolAnswer:
         self.first = b""
         self.complete = False
 
-    def _next(self) -> tuple[bytes, bytes]:
-        return self._check(*self._worker.frame())
-
     async def _next_async(self) -> tuple[bytes, bytes]:
         return self._check(*await self._worker.frame_async())
 
@@ -235,11 +204,11 @@ class PoolAnswer:
             self._finish(healthy=kind == b"E")
             self.complete = True
 
-    def rest(self) -> Iterator[bytes]:
+    async def rest(self) -> AsyncIterator[bytes]:
         try:
             while not self._done:
                 try:
-                    kind, payload = self._next()
+                    kind, payload = await self._next_async()
                 except KgraphError as exc:
                     log.error("query failed after the response had started: %s", exc)
                     raise  # ends the body abruptly: the client sees an incomplete transfer

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import abc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 
-from starlette.concurrency import run_in_threadpool
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from kgraph.errors import QueryTimeout
 from kgraph.execution import Answer, Head, QuerySpec, answer
@@ -51,8 +51,8 @@ class _JobAnswer:
     def __init__(self, job: QueryJob, head: Head, first: bytes, complete: bool) -> None:
         self._job, self.head, self.first, self.complete = job, head, first, complete
 
-    def rest(self) -> Iterator[bytes]:
-        return self._job.rest()
+    def rest(self) -> AsyncIterator[bytes]:
+        return iterate_in_threadpool(self._job.rest())
 
     def close(self) -> None:
         self._job.cancel()

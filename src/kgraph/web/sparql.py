@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -104,9 +104,10 @@ async def sparql_endpoint(
             setattr(request.state, REPLAY_STATE, key.version)
         return Response(answer.first, media_type=fmt.content_type, headers=headers)
 
-    def chunks() -> Iterator[bytes]:
+    async def chunks() -> AsyncIterator[bytes]:
         yield answer.first
-        yield from answer.rest()
+        async for chunk in answer.rest():
+            yield chunk
 
     return StreamingResponse(chunks(), media_type=fmt.content_type, headers=headers)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 from urllib.parse import parse_qsl
 
@@ -152,9 +152,10 @@ async def store_read(
     if answer.complete:
         return Response(answer.first, media_type=fmt.content_type, headers=headers)
 
-    def chunks() -> Iterator[bytes]:
+    async def chunks() -> AsyncIterator[bytes]:
         yield answer.first
-        yield from answer.rest()
+        async for chunk in answer.rest():
+            yield chunk
 
     return StreamingResponse(chunks(), media_type=fmt.content_type, headers=headers)
 
