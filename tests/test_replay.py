@@ -119,3 +119,49 @@ def test_the_url_limit_still_applies_to_replays(tmp_path: Path) -> None:
         for _ in range(2):
             answer = client.get("/sparql", params={"query": long_query})
             assert answer.status_code == 414
+
+
+def _load_page(store: EmbeddedStore, tmp: Path, label: str) -> None:
+    ttl = tmp / f"page-{label}.ttl"
+    ttl.write_text(
+        f'<{BASE}id/thing/x> <http://www.w3.org/2000/01/rdf-schema#label> "{label}"@sv .',
+        encoding="utf-8",
+    )
+    store.replace([ttl], base_iri=BASE)
+
+
+def test_resource_pages_are_replayed_per_language_and_never_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kgraph.web import pages
+
+    store = EmbeddedStore(tmp_path / "store", writable=True)
+    _load_page(store, tmp_path, "första")
+    app = create_app(make_settings(tmp_path, query_workers=0), store)
+    described: list[str] = []
+    real = pages.describe.describe_resource
+
+    def counted(*args: Any, **kw: Any) -> Any:
+        described.append(args[1])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(pages.describe, "describe_resource", counted)
+    with TestClient(app) as client:
+        sv = [client.get("/id/thing/x", headers={"Accept": "text/html"}) for _ in range(3)]
+        assert [r.status_code for r in sv] == [200, 200, 200] and len(described) == 1
+        assert sv[0].content == sv[2].content and "första" in sv[2].text
+        assert sv[2].headers["content-security-policy"] and sv[2].headers["etag"]
+        en = client.get("/id/thing/x", headers={"Accept": "text/html", "Accept-Language": "en"})
+        assert en.headers["content-language"] == "en" and len(described) == 2
+        etag = sv[0].headers["etag"]
+        cond = client.get("/id/thing/x", headers={"Accept": "text/html", "If-None-Match": etag})
+        assert cond.status_code == 304  # conditions go to the route, which answers 304
+        _load_page(store, tmp_path, "andra")
+        fresh = client.get("/id/thing/x", headers={"Accept": "text/html"})
+        assert "andra" in fresh.text and "första" not in fresh.text
+        assert fresh.headers["etag"] != etag
+        for _ in range(2):  # the record's own IRIs change when dumps are written: not kept
+            record = client.get("/id/dataset/kvinnofrid", headers={"Accept": "text/turtle"})
+            assert record.status_code == 200
+        kept = [v for v, _ in app.state.result_cache._entries.values() if isinstance(v, Replay)]
+        assert all(b"kvinnofrid" not in v.body for v in kept)

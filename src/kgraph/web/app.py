@@ -28,16 +28,16 @@ from kgraph.web.cache import ResultCache
 from kgraph.web.errors import install_error_handlers
 from kgraph.web.executors import QueryExecutor, make_executor
 from kgraph.web.metrics import AppMetrics
-from kgraph.web.replay import SparqlReplay
+from kgraph.web.replay import Replayer
 
 HERE = Path(__file__).parent
 log = logging.getLogger("kgraph.web")
 
 
 class KgraphApp(FastAPI):
-    """FastAPI with the replay of repeated ``GET /sparql`` answers in front of it."""
+    """FastAPI with the replay of repeated GET answers in front of it (kgraph.web.replay)."""
 
-    replay: SparqlReplay | None = None
+    replay: Replayer | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.replay is None or scope["type"] != "http":
@@ -87,7 +87,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     buckets = middleware.install(
         app, settings, app.state.metrics.observe, app.state.metrics.rate_limited.inc
     )
-    app.replay = SparqlReplay(
+    app.replay = Replayer(
         app.state.result_cache,
         lambda: getattr(app.state, "store", None),
         max_url_chars=settings.max_url_chars,

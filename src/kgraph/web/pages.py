@@ -35,6 +35,7 @@ from kgraph.terms import DCT
 from kgraph.web.deps import SettingsDep, StoreDep, TemplatesDep
 from kgraph.web.jsonld import schema_org, script_json
 from kgraph.web.publishing import get_publishing
+from kgraph.web.replay import mark_replayable
 from kgraph.web.routing import get_and_head
 
 router = APIRouter(tags=["linked data"])
@@ -206,10 +207,11 @@ def _not_modified(request: Request, etag: str, last_modified: str | None) -> boo
     return False
 
 
-def _validators(store: GraphStore, *parts: str) -> tuple[str, str | None]:
+def _validators(store: GraphStore, *parts: str) -> tuple[str, str | None, str]:
+    """ETag and Last-Modified of a page of the served version; the version."""
     info = store.info()
     digest = hashlib.sha256("\x1f".join((info.version, *parts)).encode()).hexdigest()[:32]
-    return f'"{digest}"', _http_date(info.modified)
+    return f'"{digest}"', _http_date(info.modified), info.version
 
 
 # ---------------------------------------------------------------- routes
@@ -220,6 +222,7 @@ def home(
     request: Request, store: StoreDep, settings: SettingsDep, templates: TemplatesDep
 ) -> Response:
     lang = page_lang(request)
+    mark_replayable(request, store.info().version)
     ov = describe.overview(store, base_iri=settings.base_iri, lang=lang)
     dataset_iri = settings.base_iri + "id/dataset/kvinnofrid"
     return templates.TemplateResponse(
@@ -264,6 +267,7 @@ def search(
         if not media:
             raise NotAcceptable("search answers in HTML or JSON", ["text/html", "application/json"])
     lang = page_lang(request)
+    mark_replayable(request, store.info().version)
     hits = get_searcher(request).search(
         store, q, base_iri=settings.base_iri, lang=lang, limit=limit
     )
@@ -319,7 +323,9 @@ def resource(
     )
     if fmt is HTML:
         headers["Content-Language"] = lang
-    etag, last_modified = _validators(store, iri, fmt.name, lang, str(request.url.query))
+    etag, last_modified, version = _validators(store, iri, fmt.name, lang, str(request.url.query))
+    if metadata is None:  # the record's pages change when the dumps are written
+        mark_replayable(request, version)
 
     if fmt is HTML:
         view = describe.describe_resource(

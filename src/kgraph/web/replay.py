@@ -1,18 +1,21 @@
-"""Answers to repeated ``GET /sparql`` requests, replayed before the framework sees them.
+"""Answers to repeated GET requests, replayed before the framework sees them.
 
 The served data changes only when a build or publish swaps the store's
-version, so the whole HTTP answer to a ``GET /sparql`` (status, headers and
-body, exactly as the full middleware stack sent it) stays right for as long
-as that version is served. :class:`SparqlReplay` sits in front of the app: a
-request with the same query string and ``Accept`` on the same version is
-answered from those bytes on the event loop, with a fresh ``X-Request-ID``,
-its metrics and its access-log line; anything else goes through the app, and
-an answer the ``/sparql`` route marked as replayable is kept.
+version, so the whole HTTP answer to a query or a resource page (status,
+headers and body, exactly as the full middleware stack sent it) stays right
+for as long as that version is served. :class:`Replayer` sits in front of the
+app: a GET with the same path, query string, ``Accept`` and ``Accept-Language``
+on the same version is answered from those bytes on the event loop, with a
+fresh ``X-Request-ID``, its metrics and its access-log line. Anything else
+goes through the app; a 200 answer is kept only if its route marked it as a
+function of the version and those request parts alone (``mark_replayable``:
+``/sparql`` queries, resource pages, the home page, search).
 
-Kept out of the replay, so that the full stack answers them: other methods
-and paths, requests with an ``Origin`` (the CORS headers depend on it), URLs
-over the length limit, clients the rate limit refuses, and stores that cannot
-tell their version without blocking (remote ones).
+Always answered by the full stack: other methods; requests with an
+``Origin`` (the CORS headers depend on it), with conditions (``If-None-Match``,
+``If-Modified-Since``: the pages answer 304 themselves), ``Range`` or
+``Authorization``; URLs over the length limit; clients the rate limit refuses;
+stores that cannot tell their version without blocking (remote ones).
 """
 
 from __future__ import annotations
@@ -22,23 +25,41 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
 from kgraph.store.base import GraphStore
 from kgraph.web.cache import ResultCache
-from kgraph.web.middleware import Observer, TokenBuckets, client_address, record, request_id
+from kgraph.web.middleware import (
+    Observer,
+    TokenBuckets,
+    client_address,
+    record,
+    request_id,
+    route_template,
+)
 
-__all__ = ["REPLAY_STATE", "Replay", "ReplayKey", "SparqlReplay"]
+__all__ = ["REPLAY_STATE", "Replay", "ReplayKey", "Replayer", "mark_replayable"]
 
 REPLAY_STATE = "replay_version"  # request.state attribute: the version an answer was made on
-PATH = "/sparql"
 ASGIHandler = Callable[[Scope, Receive, Send], Awaitable[None]]
+# Requests whose answer depends on more than the URL, Accept and Accept-Language.
+_BYPASS = frozenset((b"origin", b"if-none-match", b"if-modified-since", b"range", b"authorization"))
 
 
 class ReplayKey(NamedTuple):
     version: str
+    path: bytes
     query_string: bytes
     accept: bytes | None
+    accept_language: bytes | None
+
+
+def mark_replayable(request: Request, version: str) -> None:
+    """Let the answer to ``request`` be kept and replayed while ``version`` is served: call it
+    only where the answer depends on nothing but the data and the URL, Accept and
+    Accept-Language."""
+    setattr(request.state, REPLAY_STATE, version)
 
 
 @dataclass(frozen=True)
@@ -46,10 +67,11 @@ class Replay:
     status: int
     headers: list[tuple[bytes, bytes]]  # as sent, without X-Request-ID
     body: bytes
+    route: str  # the route template, for the metrics
 
 
-class SparqlReplay:
-    """Replays kept ``GET /sparql`` answers; passes everything else to the app."""
+class Replayer:
+    """Replays kept GET answers; passes everything else to the app."""
 
     def __init__(
         self,
@@ -66,24 +88,18 @@ class SparqlReplay:
         self.observer, self.log, self.buckets = observer, log, buckets
 
     def _key(self, scope: Scope) -> ReplayKey | None:
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != PATH:
+        if scope["type"] != "http" or scope["method"] != "GET" or self.cache.max_bytes <= 0:
             return None
-        qs: bytes = scope.get("query_string", b"")
-        if not qs or len(qs) + len(PATH) + 2 > self.max_url or self.cache.max_bytes <= 0:
-            return None
-        accept = None
-        for name, value in scope.get("headers", ()):
-            if name == b"origin":
-                return None
-            if name == b"accept":
-                accept = value
+        version = self._version()
+        return _key(scope, version) if version is not None else None
+
+    def _version(self) -> str | None:
         store = self._store()
-        version = store.version_now() if store is not None else None
-        return ReplayKey(version, qs, accept) if version is not None else None
+        return store.version_now() if store is not None else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send, app: ASGIHandler) -> None:
         key = self._key(scope)
-        if key is None:
+        if key is None or len(key.path) + len(key.query_string) + 1 > self.max_url:
             await app(scope, receive, send)
             return
         kept = self.cache.get(key)
@@ -106,7 +122,8 @@ class SparqlReplay:
         )
         await send({"type": "http.response.body", "body": kept.body})
         seconds = time.perf_counter() - start
-        record(self.observer, self.log, scope, PATH, rid, kept.status, seconds, len(kept.body))
+        route = kept.route
+        record(self.observer, self.log, scope, route, rid, kept.status, seconds, len(kept.body))
 
     async def _answer_and_keep(
         self, scope: Scope, receive: Receive, send: Send, app: ASGIHandler
@@ -131,15 +148,20 @@ class SparqlReplay:
 
         await app(scope, receive, capture)
         version = scope.get("state", {}).get(REPLAY_STATE)
-        if keep and isinstance(version, str):
-            self.cache.put(
-                ReplayKey(version, scope["query_string"], _accept(scope)),
-                Replay(status, headers, bytes(body)),
-            )
+        key = _key(scope, version) if keep and isinstance(version, str) else None
+        if key is not None:
+            self.cache.put(key, Replay(status, headers, bytes(body), route_template(scope)))
 
 
-def _accept(scope: Scope) -> bytes | None:
+def _key(scope: Scope, version: str) -> ReplayKey | None:
+    """The replay key of a GET on ``version``, or None if its answer may depend on more."""
+    accept = language = None
     for name, value in scope.get("headers", ()):
         if name == b"accept":
-            return bytes(value)
-    return None
+            accept = bytes(value)
+        elif name == b"accept-language":
+            language = bytes(value)
+        elif name in _BYPASS:
+            return None
+    path: bytes = scope.get("raw_path") or scope["path"].encode()
+    return ReplayKey(version, path, scope.get("query_string", b""), accept, language)

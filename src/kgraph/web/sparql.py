@@ -20,7 +20,7 @@ from kgraph.settings import Settings
 from kgraph.web.cache import CachedAnswer, ResultCache, cache_key
 from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep, TemplatesDep
 from kgraph.web.rdfutil import serialize_turtle
-from kgraph.web.replay import REPLAY_STATE
+from kgraph.web.replay import mark_replayable
 
 router = APIRouter(tags=["sparql"])
 TRUNCATED_HEADER = "X-Kgraph-Result-Truncated"
@@ -81,7 +81,7 @@ async def sparql_endpoint(
     key = cache_key(version, req, accept)
     hit = cache.get(key)
     if hit is not None:
-        setattr(request.state, REPLAY_STATE, key.version)
+        mark_replayable(request, key.version)
         return Response(hit.body, media_type=hit.content_type, headers=hit.headers)
     answer = await executor.answer(spec)
     fmt = by_name(answer.head.format, (*RESULT_FORMATS, *RDF_FORMATS, HTML))
@@ -101,7 +101,7 @@ async def sparql_endpoint(
         )
     if answer.complete:
         if cache.put(key, CachedAnswer(answer.first, fmt.content_type, headers)):
-            setattr(request.state, REPLAY_STATE, key.version)
+            mark_replayable(request, key.version)
         return Response(answer.first, media_type=fmt.content_type, headers=headers)
 
     async def chunks() -> AsyncIterator[bytes]:
