@@ -115,6 +115,23 @@ def test_construct_is_cut_too_and_small_results_are_not(app_client: TestClient) 
     assert len(r.json()["results"]["bindings"]) == 3
 
 
+def test_no_cap_streams_whole_results_from_the_engine(
+    tmp_path: Path, repo_store: EmbeddedStore
+) -> None:
+    settings = make_settings(tmp_path, max_result_rows=0)
+    with TestClient(create_app(settings, repo_store)) as client:
+        r = client.get(
+            "/sparql",
+            params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+            headers={"Accept": "application/n-triples"},
+        )
+        rows = client.get("/sparql", params={"query": ALL, "format": "json"})
+    assert r.status_code == rows.status_code == 200
+    assert "x-kgraph-result-truncated" not in r.headers
+    assert len(r.text.strip().splitlines()) == len(repo_store.select(ALL)) > 2000
+    assert len(rows.json()["results"]["bindings"]) == len(repo_store.select(ALL))
+
+
 def test_request_size_limits(app_client: TestClient) -> None:
     r = app_client.get("/sparql", params={"query": "ASK {} #" + "x" * 3000})
     assert r.status_code == 414 and "limit is 2000" in r.text

@@ -37,7 +37,7 @@ class QuerySpec:
     accept: str | None = None
     format: str | None = None  # the protocol's format parameter
     html: bool = False  # may answer with an HTML table
-    max_rows: int = 100_000
+    max_rows: int = 100_000  # 0: no cap (the engine streams the whole result)
 
     @classmethod
     def from_request(cls, req: QueryRequest, **kw: Any) -> QuerySpec:
@@ -93,6 +93,10 @@ def answer(
     fmt = choose_format(result.kind, spec.accept, spec.format, html=spec.html)
     if fmt is HTML:
         on_head(Head(fmt.name, result.kind, None, html_table(result, spec.base_iri or "")))
+        return
+    if spec.max_rows <= 0:  # no cap: the engine serialises as it evaluates, nothing held
+        on_head(Head(fmt.name, result.kind))
+        result.serialize(fmt, out)
         return
     capped, more = result.head(spec.max_rows)
     on_head(Head(fmt.name, result.kind, spec.max_rows if more else None))

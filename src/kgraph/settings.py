@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     max_query_chars: int = Field(100_000, ge=1)
     max_url_chars: int = Field(16_384, ge=256)
     query_timeout_s: float = Field(10.0, gt=0)
-    max_result_rows: int = Field(100_000, ge=1)
+    max_result_rows: int = Field(100_000, ge=0)  # 0: no cap, results streamed whole
     query_workers: int = Field(1, ge=0)  # idle query processes kept ready; 0: threads
     query_workers_max: int = Field(8, ge=1)  # the most queries running at once
     rate_limit_per_minute: int | None = Field(None, ge=1)  # per client address
