@@ -45,6 +45,7 @@ IDLE_RETIRE_S = 60.0  # idle workers beyond the spares exit after this long
 DEPRIORITISE_AFTER_S = 0.5  # a query running longer gets a lower priority (nice 10)
 TICK_S = 0.05  # the watchdog's round: deadlines are kept to within this
 STARTUP_S = 30.0  # a new worker has this long to open the store
+TAKE_STARTING_AFTER_S = 2.0  # a query waits this long for a started worker before a new one
 _LEN = struct.Struct(">I")
 
 
@@ -96,6 +97,7 @@ class Worker:
         self._out_fd = self.proc.stdout.fileno()
         os.set_blocking(self._out_fd, False)  # read on the event loop
         self.ready = False
+        self.failed: KgraphError | None = None  # why it could not start
         self.timed_out = False
         self.niced = False
         self.idle_since = self.leased_at = time.monotonic()
@@ -103,6 +105,31 @@ class Worker:
     @property
     def pid(self) -> int:
         return self.proc.pid
+
+    def poll_ready(self) -> None:
+        """Without blocking, take the worker's first frame if it has come: ``ready``, or
+        ``failed`` with the error it sent (or its exit)."""
+        if self.ready or self.failed is not None:
+            return
+        try:
+            hdr = os.read(self._out_fd, 5)  # frames of 5 bytes arrive whole (PIPE_BUF)
+        except BlockingIOError:
+            return
+        except OSError as exc:
+            self.failed = StoreError(f"query worker {self.pid} failed to start: {exc}")
+            return
+        if hdr == b"R" + _LEN.pack(0):
+            self.ready = True
+            return
+        message = b""
+        if len(hdr) == 5 and hdr[:1] == b"X":
+            size = _LEN.unpack(hdr[1:])[0]
+            with contextlib.suppress(OSError):
+                os.set_blocking(self._out_fd, True)
+                message = self.proc.stdout.read(size) if self.proc.stdout else b""
+        self.failed = (
+            _error(message) if message else StoreError(f"query worker {self.pid} failed to start")
+        )
 
     def send(self, spec: QuerySpec) -> None:
         data = spec.to_json()
@@ -254,6 +281,8 @@ class WorkerPool:
         self._idle: list[Worker] = []
         self._busy: dict[Worker, float] = {}
         self._closed = False
+        self._waiting = 0  # queries waiting in _acquire for a worker
+        self._spawning = 0  # worker processes being created (outside the lock)
         self._stop = threading.Event()  # the watchdog sleeps on it between rounds
         self._watchdog: threading.Thread | None = None
 
@@ -318,32 +347,61 @@ class WorkerPool:
         if self._watchdog is None:
             return None
         with self._cond:
-            if self._closed or not self._idle:
-                return None
-            return self._lease(self._idle.pop(), deadline)
+            worker = self._take_ready()
+            return self._lease(worker, deadline) if worker is not None else None
+
+    def _take_ready(self) -> Worker | None:
+        """The most recently used idle worker that has started (lock held)."""
+        if self._closed:
+            return None
+        for i in range(len(self._idle) - 1, -1, -1):
+            if self._idle[i].ready:
+                return self._idle.pop(i)
+        return None
 
     def _acquire(self, deadline: float) -> Worker:
         if self._watchdog is None:
             self.start()
+        started = time.monotonic()
         with self._cond:
-            while True:
-                if self._closed:
-                    raise StoreUnavailable("the server is shutting down")
-                if self._idle:
-                    worker = self._idle.pop()
-                    break
-                if len(self._busy) < self.max_workers:
-                    worker = Worker(self.store_root)
-                    break
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise QueryTimeout(
-                        f"all {self.max_workers} query workers stayed busy for the time limit "
-                        f"of {self.timeout_s:g} s; try again later"
-                    )
-                self._cond.wait(left)
-            self._top_up()
-            return self._lease(worker, deadline)
+            self._waiting += 1
+            try:
+                return self._acquire_locked(deadline, started)
+            finally:
+                self._waiting -= 1
+
+    def _acquire_locked(self, deadline: float, started: float) -> Worker:
+        """The body of :meth:`_acquire` (lock held)."""
+        while True:
+            if self._closed:
+                raise StoreUnavailable("the server is shutting down")
+            for w in self._idle:
+                w.poll_ready()
+                if w.failed is not None:  # say why, rather than wait for the limit
+                    self._idle.remove(w)
+                    w.kill()
+                    raise w.failed
+            worker = self._take_ready()
+            if worker is not None:
+                break
+            # A busy worker usually frees up long before a new one has started (a
+            # lookup takes a millisecond, a start a few hundred ms of CPU): grow the pool
+            # one worker at a time while queries wait, and take whichever is ready first.
+            starting = self._spawning + sum(1 for w in self._idle if not w.ready)
+            if starting == 0 and self._count() < self.max_workers:
+                self._grow()
+            now = time.monotonic()
+            if self._idle and now - started >= TAKE_STARTING_AFTER_S:
+                worker = self._idle.pop()  # still starting: the query waits for it
+                break
+            left = deadline - now
+            if left <= 0:
+                raise QueryTimeout(
+                    f"all {self.max_workers} query workers stayed busy for the time limit "
+                    f"of {self.timeout_s:g} s; try again later"
+                )
+            self._cond.wait(min(left, TICK_S))
+        return self._lease(worker, deadline)
 
     def _lease(self, worker: Worker, deadline: float) -> Worker:
         """Mark ``worker`` busy until ``deadline`` (lock held); spares are topped up by the
@@ -382,10 +440,30 @@ class WorkerPool:
         """Start workers until ``spare`` are idle (lock held)."""
         while (
             not self._closed
-            and len(self._idle) < self.spare
-            and len(self._idle) + len(self._busy) < self.max_workers
+            and len(self._idle) + self._spawning < self.spare
+            and self._count() < self.max_workers
         ):
-            self._idle.append(Worker(self.store_root))
+            self._grow()
+
+    def _count(self) -> int:
+        """Workers running or starting (lock held)."""
+        return len(self._idle) + len(self._busy) + self._spawning
+
+    def _grow(self) -> None:
+        """Start one more idle worker (lock held, but let go while the process is created:
+        releasing and leasing workers on the event loop must not wait for a fork)."""
+        self._spawning += 1
+        self._cond.release()
+        try:
+            worker = Worker(self.store_root)
+        finally:
+            self._cond.acquire()
+            self._spawning -= 1
+        if self._closed:  # closed meanwhile: nobody else will stop it
+            worker.kill()
+            return
+        self._idle.append(worker)
+        self._cond.notify_all()
 
     def _watch(self) -> None:
         while True:
@@ -408,11 +486,18 @@ class WorkerPool:
                     now - self._idle[0].idle_since > IDLE_RETIRE_S
                 ):
                     retired.append(self._idle.pop(0))
+                became_ready = False
                 for w in self._idle:
-                    if w.proc.poll() is not None:  # died while idle
+                    if not w.ready:
+                        w.poll_ready()
+                        became_ready = became_ready or w.ready
+                for w in self._idle:
+                    if w.proc.poll() is not None and w.failed is None:  # died while idle
                         self._idle.remove(w)
                         retired.append(w)
                         break
+                if became_ready:
+                    self._cond.notify_all()
                 if expired or retired or len(self._idle) < self.spare:
                     self._top_up()
                     self._cond.notify_all()
