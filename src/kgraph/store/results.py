@@ -127,7 +127,8 @@ def write_select(
     Raises StoreError for a media type that is not a SPARQL results format.
     """
     if media_type == "application/sparql-results+json":
-        out.write(json.dumps({"head": {"vars": list(variables)}}).encode()[:-1])
+        head = json.dumps({"head": {"vars": list(variables)}}, separators=(",", ":"))
+        out.write(head.encode()[:-1])
         out.write(b',"results":{"bindings":[')
         keys = {v: _json_str(v) + ":" for v in variables}
         batch: list[str] = []
