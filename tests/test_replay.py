@@ -165,3 +165,17 @@ def test_resource_pages_are_replayed_per_language_and_never_stale(
             assert record.status_code == 200
         kept = [v for v, _ in app.state.result_cache._entries.values() if isinstance(v, Replay)]
         assert all(b"kvinnofrid" not in v.body for v in kept)
+
+
+def test_a_store_that_cannot_tell_its_version_cheaply_gets_no_replays(
+    served: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, store, calls, app = served
+    monkeypatch.setattr(store, "version_now", lambda: None)  # as a remote store answers
+    for _ in range(3):
+        r = client.get("/sparql", params={"query": QUERY}, headers={"Accept": JSON})
+        assert r.status_code == 200 and '"first"' in r.text
+        page = client.get("/", headers={"Accept": "text/html"})
+        assert page.status_code == 200
+    assert _replays(app) == 0
+    assert calls == [QUERY]  # the route's own result cache still answered the repeats

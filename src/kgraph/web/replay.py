@@ -148,7 +148,9 @@ class Replayer:
 
         await app(scope, receive, capture)
         version = scope.get("state", {}).get(REPLAY_STATE)
-        key = _key(scope, version) if keep and isinstance(version, str) else None
+        # a store that cannot tell its version cheaply is never looked up: keep nothing
+        replayable = keep and isinstance(version, str) and self._version() is not None
+        key = _key(scope, version) if replayable else None
         if key is not None:
             self.cache.put(key, Replay(status, headers, bytes(body), route_template(scope)))
 
