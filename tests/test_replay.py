@@ -179,3 +179,61 @@ def test_a_store_that_cannot_tell_its_version_cheaply_gets_no_replays(
         assert page.status_code == 200
     assert _replays(app) == 0
     assert calls == [QUERY]  # the route's own result cache still answered the repeats
+
+
+def test_identical_requests_at_once_are_answered_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    from urllib.parse import urlencode
+
+    store = EmbeddedStore(tmp_path / "store", writable=True)
+    _load(store, tmp_path, "first")
+    app = create_app(make_settings(tmp_path, query_workers=0), store)
+    calls: list[str] = []
+    real = app.state.executor.answer
+
+    async def slow(spec: Any) -> Any:
+        calls.append(spec.query)
+        await asyncio.sleep(0.2)  # long enough for the others to arrive
+        return await real(spec)
+
+    monkeypatch.setattr(app.state.executor, "answer", slow)
+
+    async def get(query: str) -> tuple[int, bytes]:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": "/sparql",
+            "raw_path": b"/sparql",
+            "query_string": urlencode({"query": query}).encode(),
+            "root_path": "",
+            "headers": [(b"host", b"testserver"), (b"accept", JSON.encode())],
+            "client": ("127.0.0.1", 1234),
+            "server": ("testserver", 80),
+        }
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        await app(scope, receive, send)
+        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        return sent[0]["status"], body
+
+    async def burst() -> list[tuple[int, bytes]]:
+        same = [get(QUERY) for _ in range(8)]
+        broken = [get("SELEC broken") for _ in range(3)]  # errors are never kept
+        return await asyncio.gather(*same, *broken)
+
+    answers = asyncio.run(burst())
+    assert [status for status, _ in answers] == [200] * 8 + [400] * 3
+    assert len({body for _, body in answers[:8]}) == 1 and b'"first"' in answers[0][1]
+    assert calls.count(QUERY) == 1  # one answered, seven replayed
+    assert calls.count("SELEC broken") == 3  # not kept: each answered by the route

@@ -11,6 +11,11 @@ goes through the app; a 200 answer is kept only if its route marked it as a
 function of the version and those request parts alone (``mark_replayable``:
 ``/sparql`` queries, resource pages, the home page, search).
 
+Identical requests that arrive while the first is being answered wait for
+it and are replayed its answer (a burst on a popular page after a swap costs
+one rendering, not one per request); if it was not kept, each is answered by
+the stack.
+
 Always answered by the full stack: other methods; requests with an
 ``Origin`` (the CORS headers depend on it), with conditions (``If-None-Match``,
 ``If-Modified-Since``: the pages answer 304 themselves), ``Range`` or
@@ -20,6 +25,7 @@ stores that cannot tell their version without blocking (remote ones).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -86,6 +92,7 @@ class Replayer:
         self.cache, self._store = cache, store
         self.max_url = max_url_chars
         self.observer, self.log, self.buckets = observer, log, buckets
+        self._inflight: dict[ReplayKey, asyncio.Event] = {}  # keys being answered now
 
     def _key(self, scope: Scope) -> ReplayKey | None:
         if scope["type"] != "http" or scope["method"] != "GET" or self.cache.max_bytes <= 0:
@@ -103,12 +110,24 @@ class Replayer:
             await app(scope, receive, send)
             return
         kept = self.cache.get(key)
+        pending = self._inflight.get(key) if kept is None else None
+        if pending is not None:  # the same request is being answered: its answer will do
+            await pending.wait()
+            kept = self.cache.get(key)
         if isinstance(kept, Replay) and (
             self.buckets is None or self.buckets.take(client_address(scope)) <= 0
         ):
             await self._replay(scope, send, kept)
             return
-        await self._answer_and_keep(scope, receive, send, app)
+        if key in self._inflight:  # not replayable after all, or someone else is at it
+            await self._answer_and_keep(scope, receive, send, app)
+            return
+        done = self._inflight[key] = asyncio.Event()
+        try:
+            await self._answer_and_keep(scope, receive, send, app)
+        finally:
+            del self._inflight[key]
+            done.set()
 
     async def _replay(self, scope: Scope, send: Send, kept: Replay) -> None:
         start = time.perf_counter()
