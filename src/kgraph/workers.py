@@ -13,9 +13,10 @@ Requests go in on stdin as length + JSON (:class:`~kgraph.execution.QuerySpec`).
 A query is leased a worker until a deadline. A watchdog thread kills (SIGKILL)
 any worker still leased at its deadline, which frees the CPU at once; the
 reader then sees the pipe close and raises :class:`~kgraph.errors.QueryTimeout`.
-``spare`` idle workers are kept started so that simple queries never wait for
-one to start while heavy ones run; at most ``max_workers`` run at once, and a
-query that finds them all busy waits (within its own time limit) for one.
+``spare`` idle workers are kept started; when all are busy the pool grows one
+worker at a time, up to ``max_workers``, and a waiting query takes whichever
+worker is free first (within its own time limit). The server side runs on the
+event loop: the pipes are non-blocking and frames are awaited.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ TAKE_STARTING_AFTER_S = 2.0  # a query waits this long for a started worker befo
 _LEN = struct.Struct(">I")
 
 
-async def _read_exact_async(fd: int, n: int) -> bytes | None:
+async def _read_exact(fd: int, n: int) -> bytes | None:
     """``n`` bytes from the non-blocking pipe ``fd``, awaited on the event loop; None at
     its end (the worker exited or was killed)."""
     buf = bytearray()
@@ -139,13 +140,13 @@ class Worker:
         except OSError:
             pass  # a dead worker: the next read sees the pipe closed
 
-    async def frame_async(self) -> tuple[bytes, bytes]:
-        """The next frame; ``(b"", b"")`` if the worker is gone."""
-        hdr = await _read_exact_async(self._out_fd, 5)
+    async def frame(self) -> tuple[bytes, bytes]:
+        """The next frame, awaited on the event loop; ``(b"", b"")`` if the worker is gone."""
+        hdr = await _read_exact(self._out_fd, 5)
         if hdr is None:
             return b"", b""
         kind, size = hdr[:1], _LEN.unpack(hdr[1:])[0]
-        payload = await _read_exact_async(self._out_fd, size) if size else b""
+        payload = await _read_exact(self._out_fd, size) if size else b""
         if payload is None:
             return b"", b""
         return kind, payload
@@ -192,8 +193,8 @@ class PoolAnswer:
         self.first = b""
         self.complete = False
 
-    async def _next_async(self) -> tuple[bytes, bytes]:
-        return self._check(*await self._worker.frame_async())
+    async def _next(self) -> tuple[bytes, bytes]:
+        return self._check(*await self._worker.frame())
 
     def _check(self, kind: bytes, payload: bytes) -> tuple[bytes, bytes]:
         if kind == b"":
@@ -208,26 +209,26 @@ class PoolAnswer:
 
     async def _start(self, spec: QuerySpec) -> None:
         if not self._worker.ready:  # its start-up does not count against the query's limit
-            kind, _ = await self._next_async()
+            kind, _ = await self._next()
             if kind != b"R":
                 self._finish(healthy=False)
                 raise StoreError(f"query worker sent {kind!r} before it was ready")
             self._worker.ready = True
             self._pool.restart_clock(self._worker)
         self._worker.send(spec)
-        kind, payload = await self._next_async()
+        kind, payload = await self._next()
         if kind != b"H":
             self._finish(healthy=False)
             raise StoreError(f"query worker sent {kind!r} instead of a head")
         self.head = Head.from_json(payload)
-        kind, payload = await self._next_async()
+        kind, payload = await self._next()
         if kind == b"E":
             self._finish(healthy=True)
             self.complete = True
             return
         self.first = payload
         if len(payload) < CHUNK:  # only the final chunk is short: the end follows
-            kind, _ = await self._next_async()
+            kind, _ = await self._next()
             self._finish(healthy=kind == b"E")
             self.complete = True
 
@@ -235,7 +236,7 @@ class PoolAnswer:
         try:
             while not self._done:
                 try:
-                    kind, payload = await self._next_async()
+                    kind, payload = await self._next()
                 except KgraphError as exc:
                     log.error("query failed after the response had started: %s", exc)
                     raise  # ends the body abruptly: the client sees an incomplete transfer
@@ -487,15 +488,13 @@ class WorkerPool:
                 ):
                     retired.append(self._idle.pop(0))
                 became_ready = False
-                for w in self._idle:
+                for w in list(self._idle):
                     if not w.ready:
                         w.poll_ready()
                         became_ready = became_ready or w.ready
-                for w in self._idle:
-                    if w.proc.poll() is not None and w.failed is None:  # died while idle
+                    if w.failed is None and w.proc.poll() is not None:  # died while idle
                         self._idle.remove(w)
                         retired.append(w)
-                        break
                 if became_ready:
                     self._cond.notify_all()
                 if expired or retired or len(self._idle) < self.spare:

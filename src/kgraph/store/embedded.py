@@ -111,10 +111,10 @@ class OxiResult(QueryResult):
             names = [v.value for v in self._raw.variables]
             items: list[Any] = list(itertools.islice(self._raw, limit + 1))
             more = len(items) > limit
-            rows = []
-            for solution in items[:limit]:
-                terms = solution  # a solution iterates over its values, None where unbound
-                rows.append({n: t for n, t in zip(names, terms, strict=True) if t is not None})
+            rows = [  # a solution iterates over its values, None where unbound
+                {n: t for n, t in zip(names, solution, strict=True) if t is not None}
+                for solution in items[:limit]
+            ]
             return _CappedResult("select", names, rows), more
         triples = list(itertools.islice(self._raw, limit + 1))
         return _CappedResult("graph", [], triples[:limit]), len(triples) > limit
@@ -287,7 +287,7 @@ class EmbeddedStore(GraphStore):
         return version, versions / f".tmp-{version}"
 
     @staticmethod
-    def _close(store: ox.Store) -> int:
+    def _flush_and_count(store: ox.Store) -> int:
         """Flush ``store`` and count its quads; the caller then drops its last reference,
         which closes it (before its directory is renamed: RocksDB closing in a moved
         directory took a second at 1 M triples)."""
@@ -344,7 +344,7 @@ class EmbeddedStore(GraphStore):
                     done += path.stat().st_size
                     if progress:
                         progress(done, total)
-                triples = self._close(store)
+                triples = self._flush_and_count(store)
                 del store
                 return self._commit(version, tmp, triples, [str(f) for f in files])
             except BaseException:
@@ -377,7 +377,7 @@ class EmbeddedStore(GraphStore):
                     store.update(sparql_update)
                 except SyntaxError as exc:
                     raise _syntax_error(exc) from exc
-                triples = self._close(store)
+                triples = self._flush_and_count(store)
                 del store
                 return self._commit(version, tmp, triples, self._meta.get("files", []))
             except BaseException:

@@ -63,6 +63,17 @@ def route_template(scope: Scope) -> str:
     return path if isinstance(path, str) and path else UNMATCHED
 
 
+def raw_path(scope: Scope) -> bytes:
+    """The request path as the client sent it."""
+    raw: bytes = scope.get("raw_path") or scope["path"].encode()
+    return raw
+
+
+def url_length(scope: Scope) -> int:
+    """The length of the request's path and query string, as the URL limit counts it."""
+    return len(raw_path(scope)) + len(scope.get("query_string", b"")) + 1
+
+
 def client_address(scope: Scope) -> str:
     client = scope.get("client")
     return str(client[0]) if client else "-"
@@ -275,8 +286,7 @@ class RequestLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        raw: bytes = scope.get("raw_path") or scope["path"].encode()
-        length = len(raw) + len(scope.get("query_string", b"")) + 1
+        length = url_length(scope)
         problem: tuple[int, str] | None = None
         if length > self.max_url:
             problem = (414, f"the URL is {length} characters; the limit is {self.max_url}")

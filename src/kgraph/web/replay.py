@@ -40,9 +40,11 @@ from kgraph.web.middleware import (
     Observer,
     TokenBuckets,
     client_address,
+    raw_path,
     record,
     request_id,
     route_template,
+    url_length,
 )
 
 __all__ = ["REPLAY_STATE", "Replay", "ReplayKey", "Replayer", "mark_replayable"]
@@ -95,18 +97,28 @@ class Replayer:
         self._inflight: dict[ReplayKey, asyncio.Event] = {}  # keys being answered now
 
     def _key(self, scope: Scope) -> ReplayKey | None:
+        """The key of a GET that may be replayed, or None: a request the full stack answers."""
         if scope["type"] != "http" or scope["method"] != "GET" or self.cache.max_bytes <= 0:
             return None
-        version = self._version()
-        return _key(scope, version) if version is not None else None
-
-    def _version(self) -> str | None:
+        if url_length(scope) > self.max_url:  # RequestLimits answers 414
+            return None
         store = self._store()
-        return store.version_now() if store is not None else None
+        version = store.version_now() if store is not None else None
+        if version is None:  # remote stores: nothing is kept or replayed
+            return None
+        accept = language = None
+        for name, value in scope.get("headers", ()):
+            if name == b"accept":
+                accept = bytes(value)
+            elif name == b"accept-language":
+                language = bytes(value)
+            elif name in _BYPASS:
+                return None
+        return ReplayKey(version, raw_path(scope), scope.get("query_string", b""), accept, language)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send, app: ASGIHandler) -> None:
         key = self._key(scope)
-        if key is None or len(key.path) + len(key.query_string) + 1 > self.max_url:
+        if key is None:
             await app(scope, receive, send)
             return
         kept = self.cache.get(key)
@@ -120,11 +132,11 @@ class Replayer:
             await self._replay(scope, send, kept)
             return
         if key in self._inflight:  # not replayable after all, or someone else is at it
-            await self._answer_and_keep(scope, receive, send, app)
+            await self._answer_and_keep(key, scope, receive, send, app)
             return
         done = self._inflight[key] = asyncio.Event()
         try:
-            await self._answer_and_keep(scope, receive, send, app)
+            await self._answer_and_keep(key, scope, receive, send, app)
         finally:
             del self._inflight[key]
             done.set()
@@ -141,12 +153,14 @@ class Replayer:
         )
         await send({"type": "http.response.body", "body": kept.body})
         seconds = time.perf_counter() - start
-        route = kept.route
-        record(self.observer, self.log, scope, route, rid, kept.status, seconds, len(kept.body))
+        record(
+            self.observer, self.log, scope, kept.route, rid, kept.status, seconds, len(kept.body)
+        )
 
     async def _answer_and_keep(
-        self, scope: Scope, receive: Receive, send: Send, app: ASGIHandler
+        self, key: ReplayKey, scope: Scope, receive: Receive, send: Send, app: ASGIHandler
     ) -> None:
+        """Let the app answer; keep the answer under ``key`` if its route marked it."""
         status = 0
         headers: list[tuple[bytes, bytes]] = []
         body = bytearray()
@@ -166,23 +180,7 @@ class Replayer:
             await send(message)
 
         await app(scope, receive, capture)
-        version = scope.get("state", {}).get(REPLAY_STATE)
-        # a store that cannot tell its version cheaply is never looked up: keep nothing
-        replayable = keep and isinstance(version, str) and self._version() is not None
-        key = _key(scope, version) if replayable else None
-        if key is not None:
-            self.cache.put(key, Replay(status, headers, bytes(body), route_template(scope)))
-
-
-def _key(scope: Scope, version: str) -> ReplayKey | None:
-    """The replay key of a GET on ``version``, or None if its answer may depend on more."""
-    accept = language = None
-    for name, value in scope.get("headers", ()):
-        if name == b"accept":
-            accept = bytes(value)
-        elif name == b"accept-language":
-            language = bytes(value)
-        elif name in _BYPASS:
-            return None
-    path: bytes = scope.get("raw_path") or scope["path"].encode()
-    return ReplayKey(version, path, scope.get("query_string", b""), accept, language)
+        version = scope.get("state", {}).get(REPLAY_STATE)  # the one the answer was made on
+        if keep and isinstance(version, str):
+            kept = Replay(status, headers, bytes(body), route_template(scope))
+            self.cache.put(key._replace(version=version), kept)

@@ -12,7 +12,7 @@ from starlette.responses import Response, StreamingResponse
 from kgraph import sparql as service
 from kgraph.errors import NotAcceptable, PayloadTooLarge
 from kgraph.examples import load_examples
-from kgraph.execution import QuerySpec
+from kgraph.execution import Answer, QuerySpec
 from kgraph.formats import HTML, RDF_FORMATS, RESULT_FORMATS, Format, by_name
 from kgraph.negotiation import choose
 from kgraph.protocol import parse_query_request
@@ -85,9 +85,7 @@ async def sparql_endpoint(
         return Response(hit.body, media_type=hit.content_type, headers=hit.headers)
     answer = await executor.answer(spec)
     fmt = by_name(answer.head.format, (*RESULT_FORMATS, *RDF_FORMATS, HTML))
-    headers = {"Vary": "Accept"}
-    if answer.head.truncated_at is not None:
-        headers[TRUNCATED_HEADER] = f"rows={answer.head.truncated_at}"
+    headers = answer_headers(answer)
     if answer.head.context is not None:
         return templates.TemplateResponse(
             request,
@@ -99,9 +97,22 @@ async def sparql_endpoint(
             },
             headers=headers,
         )
+    if answer.complete and cache.put(key, CachedAnswer(answer.first, fmt.content_type, headers)):
+        mark_replayable(request, key.version)
+    return answer_response(answer, fmt, headers)
+
+
+def answer_headers(answer: Answer) -> dict[str, str]:
+    """``Vary``, and the cut if the result was capped."""
+    headers = {"Vary": "Accept"}
+    if answer.head.truncated_at is not None:
+        headers[TRUNCATED_HEADER] = f"rows={answer.head.truncated_at}"
+    return headers
+
+
+def answer_response(answer: Answer, fmt: Format, headers: dict[str, str]) -> Response:
+    """The answer whole if it fits in its first chunk, else streamed as it comes."""
     if answer.complete:
-        if cache.put(key, CachedAnswer(answer.first, fmt.content_type, headers)):
-            mark_replayable(request, key.version)
         return Response(answer.first, media_type=fmt.content_type, headers=headers)
 
     async def chunks() -> AsyncIterator[bytes]:

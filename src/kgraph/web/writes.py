@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hmac
 import threading
-from collections.abc import AsyncIterator
 from typing import Annotated
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 
 from kgraph.errors import (
     BadRequest,
@@ -32,7 +31,7 @@ from kgraph.protocol import FORM, UPDATE_DIRECT, _decode, _graphs, _media_type
 from kgraph.store.base import GraphStore, StoreInfo
 from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep
 from kgraph.web.errors import error_response
-from kgraph.web.sparql import read_body
+from kgraph.web.sparql import answer_headers, answer_response, read_body
 
 router = APIRouter(tags=["writes"])
 WRITE_FORMATS = (TURTLE, NTRIPLES)
@@ -146,18 +145,7 @@ async def store_read(
     )
     answer = await executor.answer(spec)
     fmt = by_name(answer.head.format, RDF_FORMATS)
-    headers = {"Vary": "Accept"}
-    if answer.head.truncated_at is not None:
-        headers["X-Kgraph-Result-Truncated"] = f"rows={answer.head.truncated_at}"
-    if answer.complete:
-        return Response(answer.first, media_type=fmt.content_type, headers=headers)
-
-    async def chunks() -> AsyncIterator[bytes]:
-        yield answer.first
-        async for chunk in answer.rest():
-            yield chunk
-
-    return StreamingResponse(chunks(), media_type=fmt.content_type, headers=headers)
+    return answer_response(answer, fmt, answer_headers(answer))
 
 
 def _write(
