@@ -15,6 +15,14 @@ from kgraph.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "http://127.0.0.1:8000/"
+VALUE_QUERY = "SELECT ?o WHERE { <http://example.org/a> <http://example.org/p> ?o }"
+
+
+def load_value(store: EmbeddedStore, tmp: Path, value: str) -> None:
+    """Replace ``store``'s data with the one triple VALUE_QUERY finds, its object ``value``."""
+    ttl = tmp / f"{value}.ttl"
+    ttl.write_text(f'<http://example.org/a> <http://example.org/p> "{value}" .', encoding="utf-8")
+    store.replace([ttl], base_iri=BASE)
 
 
 def make_settings(tmp: Path, **overrides: object) -> Settings:

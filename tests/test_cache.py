@@ -10,21 +10,15 @@ from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
 from kgraph.web.cache import CachedAnswer, CacheKey, ResultCache
 
-from .conftest import BASE, make_settings
+from .conftest import VALUE_QUERY, load_value, make_settings
 
-QUERY = "SELECT ?o WHERE { <http://example.org/a> <http://example.org/p> ?o }"
+QUERY = VALUE_QUERY
 JSON = "application/sparql-results+json"
-
-
-def _load(store: EmbeddedStore, tmp: Path, value: str) -> None:
-    ttl = tmp / f"{value}.ttl"
-    ttl.write_text(f'<http://example.org/a> <http://example.org/p> "{value}" .', encoding="utf-8")
-    store.replace([ttl], base_iri=BASE)
 
 
 def test_repeats_hit_and_a_new_version_is_never_served_stale(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "store", writable=True)
-    _load(store, tmp_path, "first")
+    load_value(store, tmp_path, "first")
     app = create_app(make_settings(tmp_path), store)
     cache: ResultCache = app.state.result_cache
     with TestClient(app) as client:
@@ -36,14 +30,14 @@ def test_repeats_hit_and_a_new_version_is_never_served_stale(tmp_path: Path) -> 
         assert cache.hits == 1  # the second: replayed before the route
         csv = client.get("/sparql", params={"query": QUERY}, headers={"Accept": "text/csv"})
         assert csv.text.splitlines() == ["o", "first"]  # another format: another entry
-        _load(store, tmp_path, "second")
+        load_value(store, tmp_path, "second")
         three = client.get("/sparql", params={"query": QUERY}, headers={"Accept": JSON})
         assert "second" in three.text and "first" not in three.text
 
 
 def test_errors_are_not_cached(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "store", writable=True)
-    _load(store, tmp_path, "x")
+    load_value(store, tmp_path, "x")
     app = create_app(make_settings(tmp_path), store)
     with TestClient(app) as client:
         for _ in range(2):

@@ -11,25 +11,19 @@ from fastapi.testclient import TestClient
 
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
-from kgraph.web.replay import Replay
+from kgraph.web.replay import Replay, ReplayKey
 
-from .conftest import BASE, make_settings
+from .conftest import BASE, VALUE_QUERY, load_value, make_settings
 
-QUERY = "SELECT ?o WHERE { <http://example.org/a> <http://example.org/p> ?o }"
+QUERY = VALUE_QUERY
 JSON = "application/sparql-results+json"
 
 
-def _load(store: EmbeddedStore, tmp: Path, value: str) -> None:
-    ttl = tmp / f"{value}.ttl"
-    ttl.write_text(f'<http://example.org/a> <http://example.org/p> "{value}" .', encoding="utf-8")
-    store.replace([ttl], base_iri=BASE)
-
-
 @pytest.fixture()
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """(client, store, calls): calls counts the queries the executor really ran."""
+def counted_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """(app, store, calls): calls lists the queries the executor really ran."""
     store = EmbeddedStore(tmp_path / "store", writable=True)
-    _load(store, tmp_path, "first")
+    load_value(store, tmp_path, "first")
     app = create_app(make_settings(tmp_path, query_workers=0), store)
     calls: list[str] = []
     executor = app.state.executor
@@ -40,6 +34,13 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
         return await real(spec)
 
     monkeypatch.setattr(executor, "answer", counted)
+    return app, store, calls
+
+
+@pytest.fixture()
+def served(counted_app: Any) -> Any:
+    """(client, store, calls, app) with the app running."""
+    app, store, calls = counted_app
     with TestClient(app) as client:
         yield client, store, calls, app
 
@@ -70,7 +71,7 @@ def test_another_accept_or_a_new_version_is_answered_afresh(served: Any, tmp_pat
     client.get("/sparql", params={"query": QUERY}, headers={"Accept": JSON})
     csv = client.get("/sparql", params={"query": QUERY}, headers={"Accept": "text/csv"})
     assert csv.text.splitlines() == ["o", "first"] and len(calls) == 2
-    _load(store, tmp_path, "second")
+    load_value(store, tmp_path, "second")
     fresh = client.get("/sparql", params={"query": QUERY}, headers={"Accept": JSON})
     assert '"second"' in fresh.text and "first" not in fresh.text and len(calls) == 3
 
@@ -100,7 +101,7 @@ def test_origin_post_errors_and_html_are_not_replayed(served: Any) -> None:
 
 def test_the_rate_limit_still_applies_to_replays(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "store", writable=True)
-    _load(store, tmp_path, "x")
+    load_value(store, tmp_path, "x")
     settings = make_settings(tmp_path, query_workers=0, rate_limit_per_minute=3)
     with TestClient(create_app(settings, store)) as client:
         codes = [
@@ -112,7 +113,7 @@ def test_the_rate_limit_still_applies_to_replays(tmp_path: Path) -> None:
 
 def test_the_url_limit_still_applies_to_replays(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "store", writable=True)
-    _load(store, tmp_path, "x")
+    load_value(store, tmp_path, "x")
     long_query = QUERY + " #" + "x" * 400
     settings = make_settings(tmp_path, query_workers=0, max_url_chars=300)
     with TestClient(create_app(settings, store)) as client:
@@ -182,23 +183,31 @@ def test_a_store_that_cannot_tell_its_version_cheaply_gets_no_replays(
 
 
 def test_identical_requests_at_once_are_answered_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    counted_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import asyncio
     from urllib.parse import urlencode
 
-    store = EmbeddedStore(tmp_path / "store", writable=True)
-    _load(store, tmp_path, "first")
-    app = create_app(make_settings(tmp_path, query_workers=0), store)
-    calls: list[str] = []
-    real = app.state.executor.answer
+    app, _, calls = counted_app
+    arrived: list[object] = []  # a replay lookup per request, made as it arrives
+    cache = app.state.result_cache
+    real_get, counted = cache.get, app.state.executor.answer
 
-    async def slow(spec: Any) -> Any:
-        calls.append(spec.query)
-        await asyncio.sleep(0.2)  # long enough for the others to arrive
-        return await real(spec)
+    def get_counted(key: Any) -> Any:
+        if isinstance(key, ReplayKey):
+            arrived.append(key)
+        return real_get(key)
 
-    monkeypatch.setattr(app.state.executor, "answer", slow)
+    async def held(spec: Any) -> Any:  # answers only once all 11 requests are in
+        for _ in range(10_000):
+            if len(arrived) >= 11:
+                break
+            await asyncio.sleep(0)  # let the other requests run up to their wait
+        assert len(arrived) >= 11, "the other requests never arrived"
+        return await counted(spec)
+
+    monkeypatch.setattr(cache, "get", get_counted)
+    monkeypatch.setattr(app.state.executor, "answer", held)
 
     async def get(query: str) -> tuple[int, bytes]:
         scope = {
