@@ -1,7 +1,7 @@
 """How long publishing to an Oxigraph server takes: 100k and 1M synthetic triples by default.
 
 Starts a private ``oxigraph serve`` on a free loopback port, writes N synthetic
-triples of the domain's shapes (``kgraph.synth``, as ``kgraph synth``), then
+triples of the domain's shapes (``kgraph.build.synth``, as ``kgraph synth``), then
 times :meth:`RemoteStore.replace`: parse and chunk, upload to a staging graph
 (Graph Store Protocol), count check, MOVE. The SHACL gate of ``kgraph publish``
 is left out: it is the same for every store and is measured elsewhere.
@@ -23,9 +23,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from kgraph.build.synth import synth_file
 from kgraph.store.http import HttpClient
 from kgraph.store.remote import CHUNK_BYTES, Endpoints, RemoteStore
-from kgraph.synth import synth_file
 
 
 def free_port() -> int:

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kgraph.settings import Settings, load_settings
+from kgraph.shacl.reference import collect_rdf_files
 from kgraph.store.embedded import EmbeddedStore
-from kgraph.validation import collect_rdf_files
 from kgraph.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

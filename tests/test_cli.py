@@ -45,7 +45,7 @@ def test_help_explains_each_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_query_a_built_store(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from kgraph.loader import collect_rdf_files
+    from kgraph.build.loader import collect_rdf_files
     from kgraph.store.embedded import EmbeddedStore
 
     EmbeddedStore(project / ".kgraph" / "store", writable=True).replace(

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kgraph.fastshacl import validate_fast
-from kgraph.loader import validate_paths
-from kgraph.validation import validate
+from kgraph.build.loader import validate_paths
+from kgraph.shacl.fast import validate_fast
+from kgraph.shacl.reference import validate
 
 from .conftest import BASE, ROOT, make_settings
 
@@ -55,7 +55,7 @@ def test_the_fast_check_does_not_import_pyshacl() -> None:
     import subprocess
 
     code = (
-        "import sys, kgraph.fastshacl, kgraph.loader; "
+        "import sys, kgraph.shacl.fast, kgraph.build.loader; "
         "print('pyshacl' in sys.modules, 'rdflib' in sys.modules)"
     )
     out = subprocess.run(

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from kgraph.formats import NTRIPLES
 from kgraph.settings import Settings
+from kgraph.shacl.reference import collect_rdf_files
 from kgraph.store.embedded import EmbeddedStore
-from kgraph.validation import collect_rdf_files
 from kgraph.web.app import create_app
 from tests.conftest import BASE, ROOT, make_settings
 
@@ -276,7 +276,7 @@ def test_literals_are_escaped(hostile_client: TestClient) -> None:
 
 
 def test_a_hub_lists_a_few_incoming_links_and_links_to_all(tmp_path: Path) -> None:
-    from kgraph.describe import INCOMING_PER_PROPERTY
+    from kgraph.linkeddata.describe import INCOMING_PER_PROPERTY
 
     n = INCOMING_PER_PROPERTY + 10
     ttl = tmp_path / "hub.ttl"

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from fastapi.testclient import TestClient
 
-from kgraph.charts import Node, bar_chart, network
-from kgraph.search import match_rank, normalise
+from kgraph.linkeddata.charts import Node, bar_chart, network
+from kgraph.linkeddata.search import match_rank, normalise
 from tests.conftest import BASE
 
 

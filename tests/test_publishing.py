@@ -18,10 +18,10 @@ from fastapi.testclient import TestClient
 from rdflib import RDF, BNode, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
-from kgraph.catalog import build_catalog
-from kgraph.catalog_check import check_record
 from kgraph.cli import cli
-from kgraph.dumps import DumpCache, write_dumps
+from kgraph.opendata.catalog import build_catalog
+from kgraph.opendata.catalog_check import check_record
+from kgraph.opendata.dumps import DumpCache, write_dumps
 from kgraph.settings import Settings
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
@@ -51,7 +51,7 @@ def shapes_settings(tmp: Path, **kw: object) -> Settings:
 @pytest.fixture(scope="module")
 def pub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, TestClient]]:
     """The app over the repository's data with its own dumps folder and the shapes' paths."""
-    from kgraph.validation import collect_rdf_files
+    from kgraph.shacl.reference import collect_rdf_files
 
     tmp = tmp_path_factory.mktemp("pub")
     settings = shapes_settings(tmp)

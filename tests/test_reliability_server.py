@@ -15,8 +15,8 @@ import httpx
 import psutil
 import pytest
 
+from kgraph.shacl.reference import collect_rdf_files
 from kgraph.store.embedded import EmbeddedStore
-from kgraph.validation import collect_rdf_files
 from tests.servers import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from kgraph.build.publish import remote_settings
 from kgraph.errors import ConfigError, StoreError
 from kgraph.formats import GRAPH_FORMATS, RDF_FORMATS, RESULT_FORMATS
-from kgraph.publish import remote_settings
 from kgraph.settings import load_settings
 from kgraph.store.chunks import prepare
 from kgraph.store.http import HttpClient

@@ -134,7 +134,7 @@ def _load_page(store: EmbeddedStore, tmp: Path, label: str) -> None:
 def test_resource_pages_are_replayed_per_language_and_never_stale(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kgraph.web import pages
+    from kgraph.web.routes import pages
 
     store = EmbeddedStore(tmp_path / "store", writable=True)
     _load_page(store, tmp_path, "första")

@@ -10,15 +10,15 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kgraph.describe import is_safe_iri
 from kgraph.errors import InputError
 from kgraph.formats import HTML, TURTLE, Format
+from kgraph.linkeddata.describe import is_safe_iri
 from kgraph.negotiation import choose
-from kgraph.protocol import QueryRequest, parse_query_request
+from kgraph.query.protocol import QueryRequest, parse_query_request
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
-from kgraph.web.pages import OFFERED as PAGE_FORMATS
-from kgraph.web.pages import _doc_href, _split_suffix
+from kgraph.web.routes.pages import OFFERED as PAGE_FORMATS
+from kgraph.web.routes.pages import _doc_href, _split_suffix
 from tests.conftest import make_settings
 
 OFFERED = ["application/sparql-results+json", "text/csv", "text/turtle", "text/html"]

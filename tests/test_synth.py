@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from kgraph.build.loader import validate_paths
+from kgraph.build.synth import COUNTIES, synth_file
 from kgraph.cli import main
-from kgraph.loader import validate_paths
-from kgraph.synth import COUNTIES, synth_file
 
 from .conftest import BASE, make_settings
 

@@ -22,7 +22,7 @@ import pytest
 from rdflib import RDF, SH, Graph, Literal, URIRef
 
 from kgraph.errors import InputError, RdfSyntaxError
-from kgraph.validation import ValidationReport, collect_rdf_files, parse_files, validate
+from kgraph.shacl.reference import ValidationReport, collect_rdf_files, parse_files, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

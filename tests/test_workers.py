@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kgraph.errors import QueryTimeout, StoreUnavailable
-from kgraph.execution import QuerySpec
+from kgraph.query.answer import QuerySpec
+from kgraph.query.pool import WorkerPool
 from kgraph.store.embedded import EmbeddedStore
-from kgraph.workers import WorkerPool
 
 from .conftest import BASE
 from .servers import wait_until

@@ -110,7 +110,7 @@ def validate(paths: tuple[Path, ...], reference: bool, settings: Settings) -> No
     grouped by resource with the file and line of each; exits 3 if the data
     does not conform, 1 on a syntax error (file:line:col).
     """
-    from kgraph.loader import validate_paths
+    from kgraph.build.loader import validate_paths
 
     report = validate_paths(settings, list(paths), reference=reference or None)
     click.echo(report.render())
@@ -129,8 +129,8 @@ def build(paths: tuple[Path, ...], reference: bool, settings: Settings) -> None:
     RDF/XML, optionally gzipped (default: ontology/ and data/). Nonconforming
     data is refused and the served store is left exactly as it was.
     """
-    from kgraph.loader import build as run_build
-    from kgraph.report import collect_rdf_files
+    from kgraph.build.loader import build as run_build
+    from kgraph.shacl.report import collect_rdf_files
     from kgraph.store import open_store
 
     chosen = list(paths) or settings.default_paths()
@@ -219,9 +219,9 @@ def publish(paths: tuple[Path, ...], settings: Settings, **remote: str | None) -
     see half of it, and on any failure the published graph stays as it was.
     For Oxigraph server: --to http://HOST/update --graph-store-url http://HOST/store.
     """
-    from kgraph.publish import publish as run_publish
-    from kgraph.publish import remote_settings
-    from kgraph.validation import collect_rdf_files
+    from kgraph.build.publish import publish as run_publish
+    from kgraph.build.publish import remote_settings
+    from kgraph.shacl.reference import collect_rdf_files
 
     settings = remote_settings(settings, **remote)  # type: ignore[arg-type]
     chosen = list(paths) or settings.default_paths()
@@ -247,8 +247,8 @@ def publish(paths: tuple[Path, ...], settings: Settings, **remote: str | None) -
 @common_options
 def query(query_or_file: str, fmt: str | None, settings: Settings) -> None:
     """Run a SPARQL query (text, or a file name) against the store; print the result."""
-    from kgraph import sparql
-    from kgraph.protocol import QueryRequest
+    from kgraph.query import service as sparql
+    from kgraph.query.protocol import QueryRequest
     from kgraph.store import open_store
 
     path = Path(query_or_file)
@@ -280,7 +280,7 @@ def dump(out: Path, settings: Settings) -> None:
     (gzip) of all graphs when named graphs exist, void.ttl and manifest.json,
     all from one store version.
     """
-    from kgraph.dumps import write_dumps
+    from kgraph.opendata.dumps import write_dumps
     from kgraph.store import open_store
 
     manifest = write_dumps(open_store(settings), settings, out)
@@ -315,10 +315,10 @@ def catalog(check: bool, profile: str, fmt: str, settings: Settings) -> None:
     ../shared/dcat-ap) and dcat_ap_se_dir; it prints the report and exits 3
     on any violation.
     """
-    from kgraph.catalog import build_catalog
-    from kgraph.catalog_check import check_record
-    from kgraph.dumps import DumpCache
     from kgraph.formats import GRAPH_FORMATS, by_name
+    from kgraph.opendata.catalog import build_catalog
+    from kgraph.opendata.catalog_check import check_record
+    from kgraph.opendata.dumps import DumpCache
     from kgraph.store import open_store
 
     chosen = by_name(fmt, GRAPH_FORMATS)
@@ -351,7 +351,7 @@ def catalog(check: bool, profile: str, fmt: str, settings: Settings) -> None:
 @common_options
 def synth(triples: int, out: Path, seed: int, settings: Settings) -> None:
     """Write synthetic data of the domain's shapes (valid against shapes/) for benchmarks."""
-    from kgraph.synth import synth_file
+    from kgraph.build.synth import synth_file
 
     n = synth_file(out, triples=triples, base_iri=settings.base_iri, seed=seed)
     click.echo(f"wrote {n} triples to {out}", err=True)

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from kgraph.build.publish import publish, remote_settings
 from kgraph.cli import main
 from kgraph.errors import StoreUnavailable
 from kgraph.formats import NTRIPLES, RDF_FORMATS, RESULT_FORMATS
-from kgraph.publish import publish, remote_settings
 from kgraph.settings import Settings
 from kgraph.store.remote import META_GRAPH, STAGING_PREFIX, RemoteStore
 from kgraph.web.app import create_app
@@ -362,8 +362,8 @@ def test_repository_data_publishes_whole(
     oxigraph: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`kgraph publish` with no paths: ontology/ and data/, validated, nothing lost."""
+    from kgraph.shacl.reference import collect_rdf_files
     from kgraph.store.embedded import EmbeddedStore
-    from kgraph.validation import collect_rdf_files
 
     graph = "urn:test:repository"
     publish_cli(oxigraph, graph)
@@ -379,7 +379,7 @@ def test_repository_data_publishes_whole(
 
 def test_every_web_feature_over_oxigraph(oxigraph: Server, tmp_path: Path) -> None:
     """Pages, search, VoID, catalogue and dumps work unchanged over the remote store."""
-    from kgraph.validation import collect_rdf_files
+    from kgraph.shacl.reference import collect_rdf_files
 
     settings = ox_settings(tmp_path, oxigraph, remote_graph="urn:test:web")
     publish(settings, collect_rdf_files([ROOT / "ontology", ROOT / "data"]))

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from kgraph.build.publish import publish, remote_settings
 from kgraph.cli import main
-from kgraph.publish import publish, remote_settings
 from kgraph.settings import Settings
 from kgraph.store.remote import RemoteStore
 from kgraph.web.app import create_app

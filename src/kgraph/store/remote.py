@@ -29,23 +29,24 @@ import re
 import tempfile
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pyoxigraph as ox
 from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 
 from kgraph.errors import ConfigError, QueryTimeout, RemoteStoreError, StoreError
-from kgraph.formats import NTRIPLES, RDF_FORMATS, RESULT_FORMATS, Format
+from kgraph.formats import NTRIPLES, Format
 from kgraph.settings import Settings
-from kgraph.store.base import GraphStore, Progress, QueryResult, Row, StoreInfo
+from kgraph.store.base import GraphStore, Progress, QueryResult, StoreInfo
 from kgraph.store.chunks import Upload, prepare
-from kgraph.store.embedded import oxi_format
 from kgraph.store.http import HttpClient, Response, make_request
+from kgraph.store.remote_result import RemoteResult
 
 log = logging.getLogger(__name__)
+ChunkHook = Callable[[int, int], None]  # (chunk number from 1, chunks in all)
 
 DEFAULT_GRAPH = "urn:kgraph:data"
 META_GRAPH = "urn:kgraph:meta"
@@ -57,20 +58,6 @@ ACCEPT_RESULTS = "application/sparql-results+json, application/sparql-results+xm
 ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 XSD = "http://www.w3.org/2001/XMLSchema#"
-
-RESULT_MEDIA = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-}
-GRAPH_MEDIA = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
-ChunkHook = Callable[[int, int], None]  # (chunk number from 1, chunks in all)
 
 
 @dataclass(frozen=True)
@@ -94,7 +81,7 @@ def accept_for(sparql: str) -> str:
 
     Some stores (Virtuoso) answer a CONSTRUCT in a results format if asked to.
 
-    >>> accept_for("PREFIX a: <http://x#select> # ask\nDESCRIBE <x>") == ACCEPT_GRAPH
+    >>> accept_for("PREFIX a: <http://x#select> # ask\\nDESCRIBE <x>") == ACCEPT_GRAPH
     True
     """
     prologue_free = re.sub(r"#[^\n]*", " ", re.sub(r"<[^<>\"\s]*>", " ", sparql))
@@ -105,106 +92,6 @@ def accept_for(sparql: str) -> str:
 
 def _lit(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a valid SPARQL string literal
-
-
-# -- results -------------------------------------------------------------------
-
-
-def _tidy_bnodes(body: bytes, media: str) -> bytes:
-    """Rename blank nodes to labels pyoxigraph accepts (Virtuoso sends ``nodeID://b1``)."""
-    labels: dict[str, str] = {}
-
-    def label(value: str) -> str:
-        return labels.setdefault(value, f"b{len(labels)}")
-
-    if media.endswith("json") and b'"bnode"' in body:
-        data = json.loads(body)
-        for binding in data.get("results", {}).get("bindings", []):
-            for term in binding.values():
-                if term.get("type") == "bnode":
-                    term["value"] = label(term["value"])
-        return json.dumps(data, ensure_ascii=False).encode()
-    if media.endswith("xml") and b"<bnode>" in body:
-        return re.sub(
-            rb"<bnode>([^<]*)</bnode>",
-            lambda m: b"<bnode>" + label(m.group(1).decode()).encode() + b"</bnode>",
-            body,
-        )
-    return body
-
-
-class RemoteResult(QueryResult):
-    """A remote store's answer, kept as bytes and parsed on the thread that reads it.
-
-    pyoxigraph objects may only be used on the thread that made them; a result
-    handed from the request thread to a serialising thread must therefore
-    carry bytes, not parsed solutions.
-    """
-
-    def __init__(self, body: bytes, media_type: str) -> None:
-        self.media_type = media_type
-        if media_type in RESULT_MEDIA:
-            self._body = _tidy_bnodes(body, media_type)
-            self._format: Any = RESULT_MEDIA[media_type]
-            parsed = self._parse_results()
-            self.kind = "ask" if isinstance(parsed, ox.QueryBoolean) else "select"
-            self._variables = [] if self.kind == "ask" else [v.value for v in parsed.variables]
-        elif media_type in GRAPH_MEDIA:
-            self._body, self._format, self.kind, self._variables = (
-                body,
-                GRAPH_MEDIA[media_type],
-                "graph",
-                [],
-            )
-        else:
-            raise RemoteStoreError(f"the remote store answered with unexpected {media_type!r}")
-
-    def _parse_results(self) -> Any:
-        try:
-            return ox.parse_query_results(self._body, format=self._format)
-        except SyntaxError as exc:
-            raise RemoteStoreError(f"the remote store sent unreadable results: {exc}") from exc
-
-    def _triples(self) -> Iterator[Any]:
-        try:
-            for q in ox.parse(self._body, format=self._format):
-                yield ox.Triple(q.subject, q.predicate, q.object)
-        except SyntaxError as exc:
-            raise RemoteStoreError(f"the remote store sent unreadable RDF: {exc}") from exc
-
-    @property
-    def variables(self) -> list[str]:
-        return list(self._variables)
-
-    def serialize(self, fmt: Format, out: IO[bytes]) -> None:
-        offered = RDF_FORMATS if self.kind == "graph" else RESULT_FORMATS
-        if fmt not in offered:
-            raise StoreError(f"cannot serialise a {self.kind} result as {fmt.name}")
-        if fmt.media_type == self.media_type:
-            out.write(self._body)
-            return
-        target = oxi_format(fmt)
-        if isinstance(target, ox.RdfFormat):
-            ox.serialize(self._triples(), out, format=target)
-        else:
-            self._parse_results().serialize(out, format=target)
-
-    def rows(self) -> Iterator[Row]:
-        if self.kind == "select":
-            parsed = self._parse_results()
-            names = parsed.variables
-            for sol in parsed:
-                yield {v.value: sol[v] for v in names if sol[v] is not None}
-        elif self.kind == "graph":
-            for t in self._triples():
-                yield {"s": t.subject, "p": t.predicate, "o": t.object}
-        else:
-            raise StoreError("an ASK result has no rows")
-
-    def boolean(self) -> bool:
-        if self.kind != "ask":
-            raise StoreError(f"a {self.kind} result has no boolean")
-        return bool(self._parse_results())
 
 
 class _Wrapper(SPARQLWrapper):

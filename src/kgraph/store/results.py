@@ -1,16 +1,11 @@
 """SPARQL 1.1 results writers for rows held in memory (used when a result is capped).
 
 The engine serialises whole results itself; a result cut at ``max_result_rows``
-is a list of rows, written here in the four SPARQL results formats. Terms are
-duck-typed: ``type(t).__name__`` is NamedNode, BlankNode, Literal or Triple,
-with ``.value`` (and ``.language`` / ``.datatype`` for literals).
+is a list of rows, written here in the four SPARQL results formats.
 
->>> import io
->>> class NamedNode:
-...     value = "http://example.org/a"
-...     def __str__(self) -> str: return "<http://example.org/a>"
+>>> import io, pyoxigraph as ox
 >>> out = io.BytesIO()
->>> write_select(["s"], [{"s": NamedNode()}], "text/csv", out)
+>>> write_select(["s"], [{"s": ox.NamedNode("http://example.org/a")}], "text/csv", out)
 >>> out.getvalue()
 b's\\r\\nhttp://example.org/a\\r\\n'
 """
@@ -23,29 +18,26 @@ from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from kgraph.errors import StoreError
+from kgraph.store.terms import kind_of
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def _kind(term: Any) -> str:
-    return type(term).__name__
-
-
 def _json_term(term: Any) -> dict[str, Any]:
-    kind = _kind(term)
-    if kind == "NamedNode":
+    kind = kind_of(term)
+    if kind == "iri":
         return {"type": "uri", "value": term.value}
-    if kind == "BlankNode":
+    if kind == "bnode":
         return {"type": "bnode", "value": term.value}
-    if kind == "Literal":
+    if kind == "literal":
         out: dict[str, Any] = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
         elif term.datatype is not None and term.datatype.value != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
-    if kind == "Triple":
+    if kind == "triple":
         return {
             "type": "triple",
             "value": {
@@ -62,10 +54,10 @@ _json_str = json.encoder.encode_basestring  # the C escaper
 
 def _json_term_text(term: Any) -> str:
     """``json.dumps(_json_term(term))`` (with ensure_ascii=False), written directly."""
-    kind = _kind(term)
-    if kind == "NamedNode":
+    kind = kind_of(term)
+    if kind == "iri":
         return '{"type":"uri","value":' + _json_str(term.value) + "}"
-    if kind == "Literal":
+    if kind == "literal":
         value = _json_str(term.value)
         if term.language:
             return (
@@ -85,19 +77,19 @@ def _json_term_text(term: Any) -> str:
 
 
 def _xml_term(term: Any) -> str:
-    kind = _kind(term)
-    if kind == "NamedNode":
+    kind = kind_of(term)
+    if kind == "iri":
         return f"<uri>{escape(term.value)}</uri>"
-    if kind == "BlankNode":
+    if kind == "bnode":
         return f"<bnode>{escape(term.value)}</bnode>"
-    if kind == "Literal":
+    if kind == "literal":
         attr = ""
         if term.language:
             attr = f" xml:lang={quoteattr(term.language)}"
         elif term.datatype is not None and term.datatype.value != XSD_STRING:
             attr = f" datatype={quoteattr(term.datatype.value)}"
         return f"<literal{attr}>{escape(term.value)}</literal>"
-    if kind == "Triple":
+    if kind == "triple":
         return (
             f"<triple><subject>{_xml_term(term.subject)}</subject>"
             f"<predicate>{_xml_term(term.predicate)}</predicate>"
@@ -109,11 +101,11 @@ def _xml_term(term: Any) -> str:
 def _csv_field(term: Any) -> str:
     if term is None:
         return ""
-    kind = _kind(term)
-    if kind == "BlankNode":
+    kind = kind_of(term)
+    if kind == "bnode":
         text = f"_:{term.value}"
     else:
-        text = str(term) if kind == "Triple" else str(term.value)
+        text = str(term) if kind == "triple" else str(term.value)
     if any(c in text for c in ',"\r\n'):
         return '"' + text.replace('"', '""') + '"'
     return str(text)

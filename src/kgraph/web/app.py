@@ -21,15 +21,16 @@ from fastapi.templating import Jinja2Templates
 from starlette.types import Receive, Scope, Send
 
 from kgraph import __version__
+from kgraph.query.executor import QueryExecutor, make_executor
 from kgraph.settings import Settings, settings_from_environment
 from kgraph.store import open_store
 from kgraph.store.base import GraphStore
-from kgraph.web import health, metrics, middleware, pages, publishing, sparql, writes
+from kgraph.web import metrics, middleware
 from kgraph.web.cache import ResultCache
 from kgraph.web.errors import install_error_handlers
-from kgraph.web.executors import QueryExecutor, make_executor
 from kgraph.web.metrics import AppMetrics
 from kgraph.web.replay import Replayer
+from kgraph.web.routes import health, pages, publishing, sparql, writes
 
 HERE = Path(__file__).parent
 log = logging.getLogger("kgraph.web")

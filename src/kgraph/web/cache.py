@@ -7,7 +7,7 @@ dropped the first time a newer version is seen. Only complete, small answers
 are kept (not streamed ones, not HTML); the total size is bounded and the
 least recently used entries go first.
 
->>> cache = ResultCache(max_bytes=1000, max_entry_bytes=100)
+>>> cache = ResultCache(max_bytes=4000, max_entry_bytes=1000)
 >>> key = CacheKey("v1", "ASK {}", (), (), "application/json", None)
 >>> cache.put(key, CachedAnswer(b"true", "application/json", {}))
 True
@@ -25,7 +25,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-from kgraph.protocol import QueryRequest
+from kgraph.query.protocol import QueryRequest
 
 __all__ = ["CacheKey", "CachedAnswer", "ResultCache", "cache_key"]
 

@@ -10,9 +10,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
+from kgraph.query.executor import QueryExecutor
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
-from kgraph.web.executors import QueryExecutor
 
 
 async def get_store(request: Request) -> GraphStore:

@@ -10,7 +10,7 @@ files load together (see the README there):
   ``dcat-ap-se-additions.ttl``;
 - ``2.1.1``: the same three files of the 2.1.1 release, plus the SE additions.
 
-pyshacl runs through :func:`kgraph.validation.run_shacl`, the one place that
+pyshacl runs through :func:`kgraph.shacl.reference.run_shacl`, the one place that
 calls it. No ``owl:imports`` are followed.
 
 >>> profile_files(load_settings(None), "3.0.1")[0].name  # doctest: +SKIP
@@ -113,7 +113,7 @@ def _short(graph: Graph, node: Node | None) -> str:
 
 def check_record(record: Graph, settings: Settings, profile: str = "3.0.1") -> CheckReport:
     """Validate ``record`` against the shapes of ``profile``. Raises ConfigError."""
-    from kgraph.validation import run_shacl
+    from kgraph.shacl.reference import run_shacl
 
     files = profile_files(settings, profile)
     report_graph = run_shacl(record, load_shapes(files), advanced=False)

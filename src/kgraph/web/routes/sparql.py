@@ -9,13 +9,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response, StreamingResponse
 
-from kgraph import sparql as service
 from kgraph.errors import NotAcceptable, PayloadTooLarge
-from kgraph.examples import load_examples
-from kgraph.execution import Answer, QuerySpec
 from kgraph.formats import HTML, RDF_FORMATS, RESULT_FORMATS, Format, by_name
+from kgraph.linkeddata.examples import load_examples
 from kgraph.negotiation import choose
-from kgraph.protocol import parse_query_request
+from kgraph.query import service
+from kgraph.query.answer import Answer, QuerySpec
+from kgraph.query.protocol import parse_query_request
 from kgraph.settings import Settings
 from kgraph.web.cache import CachedAnswer, ResultCache, cache_key
 from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep, TemplatesDep

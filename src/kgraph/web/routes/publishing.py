@@ -23,17 +23,18 @@ from fastapi.templating import Jinja2Templates
 from rdflib import Graph
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
-from kgraph.catalog import build_catalog, counties, year_range
-from kgraph.catalog_check import PROFILES
-from kgraph.dumps import DumpCache, Manifest, has_named_graphs, planned_files
 from kgraph.errors import BadRequest, NotAcceptable, NotFound
 from kgraph.formats import GRAPH_FORMATS, HTML, Format, by_name
 from kgraph.negotiation import choose
+from kgraph.opendata.catalog import build_catalog, counties, year_range
+from kgraph.opendata.catalog_check import PROFILES
+from kgraph.opendata.dumps import DumpCache, Manifest, has_named_graphs, planned_files
+from kgraph.opendata.void import VoidStats, dataset_iri, uri_space, void_graph, void_stats
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
-from kgraph.void import VoidStats, dataset_iri, uri_space, void_graph, void_stats
+from kgraph.web.conditional import etag_matches
 from kgraph.web.deps import SettingsDep, StoreDep, TemplatesDep
-from kgraph.web.routing import get_and_head
+from kgraph.web.routes import get_and_head
 
 router = APIRouter(tags=["publishing"])
 
@@ -119,16 +120,6 @@ PublishingDep = Annotated[Publishing, Depends(get_publishing)]
 # -- helpers -----------------------------------------------------------------
 
 
-def _etag_matches(request: Request, etag: str) -> bool:
-    header = request.headers.get("if-none-match")
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
-    return etag in tags
-
-
 def _negotiate(request: Request, offered: tuple[Format, ...], html: bool) -> Format:
     """The format from ``?format=`` or the ``Accept`` header; raises NotAcceptable (406)."""
     formats = (*offered, HTML) if html else offered
@@ -147,7 +138,7 @@ def _rdf_response(request: Request, graph: Graph, fmt: Format, headers: dict[str
     body = graph.serialize(format=_RDFLIB[fmt.name], encoding="utf-8")
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {**headers, "ETag": etag}
-    if _etag_matches(request, etag):
+    if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=fmt.content_type, headers=headers)
 
@@ -310,7 +301,7 @@ def dumps_index(
     entries = [_dump_entry(settings, manifest, f.name) for f in manifest.files]
     void = _dump_entry(settings, manifest, manifest.void.name)
     headers = {"Vary": "Accept", "ETag": f'"{manifest.version}"'}
-    if _etag_matches(request, headers["ETag"]):
+    if etag_matches(request.headers.get("if-none-match"), headers["ETag"]):
         return Response(status_code=304, headers=headers)
     if media == "application/json":
         body = {
@@ -343,7 +334,7 @@ def dump_file(name: str, request: Request, store: StoreDep, publishing: Publishi
         raise NotFound(f"no dump file {name!r}; see /dumps/")
     etag = f'"{found.sha256}"'
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if _etag_matches(request, etag):
+    if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return FileResponse(
         manifest.directory / found.name, media_type=found.content_type, headers=headers

@@ -1,14 +1,9 @@
 """A pool of query worker processes that can be killed when a query runs too long.
 
-Each worker (``python -m kgraph.workers <store>``) opens the embedded store
-read-only, and for each request runs :func:`kgraph.execution.answer` — the
-query AND the serialisation — streaming frames back over its stdout pipe::
-
-    frame = kind (1 byte) + length (4 bytes, big-endian) + payload
-    R  ready (store opened)          H  head (JSON)       D  body chunk
-    E  end of the answer             X  error (JSON: type, message, offered)
-
-Requests go in on stdin as length + JSON (:class:`~kgraph.execution.QuerySpec`).
+Each worker (:mod:`kgraph.query.worker`) opens the embedded store read-only,
+and for each request runs :func:`kgraph.query.answer.answer` (the query AND the
+serialisation), streaming frames back over its stdout pipe
+(:mod:`kgraph.query.framing`).
 
 A query is leased a worker until a deadline. A watchdog thread kills (SIGKILL)
 any worker still leased at its deadline, which frees the CPU at once; the
@@ -21,25 +16,20 @@ event loop: the pipes are non-blocking and frames are awaited.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import json
 import logging
 import os
-import struct
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import IO, Any, cast
 
 import anyio.to_thread
 
-from kgraph import errors
 from kgraph.errors import KgraphError, QueryTimeout, StoreError, StoreUnavailable
-from kgraph.execution import CHUNK, ChunkWriter, Head, QuerySpec, answer
+from kgraph.query import framing
+from kgraph.query.answer import CHUNK, Head, QuerySpec
+from kgraph.query.process import Worker
 
 log = logging.getLogger(__name__)
 IDLE_RETIRE_S = 60.0  # idle workers beyond the spares exit after this long
@@ -47,144 +37,10 @@ DEPRIORITISE_AFTER_S = 0.5  # a query running longer gets a lower priority (nice
 TICK_S = 0.05  # the watchdog's round: deadlines are kept to within this
 STARTUP_S = 30.0  # a new worker has this long to open the store
 TAKE_STARTING_AFTER_S = 2.0  # a query waits this long for a started worker before a new one
-_LEN = struct.Struct(">I")
-
-
-async def _read_exact(fd: int, n: int) -> bytes | None:
-    """``n`` bytes from the non-blocking pipe ``fd``, awaited on the event loop; None at
-    its end (the worker exited or was killed)."""
-    buf = bytearray()
-    while len(buf) < n:
-        try:
-            part = os.read(fd, n - len(buf))
-        except BlockingIOError:
-            await _readable(fd)
-            continue
-        except OSError:
-            return None
-        if not part:
-            return None
-        buf += part
-    return bytes(buf)
-
-
-async def _readable(fd: int) -> None:
-    loop = asyncio.get_running_loop()
-    ready = loop.create_future()
-
-    def wake() -> None:
-        if not ready.done():
-            ready.set_result(None)
-
-    loop.add_reader(fd, wake)
-    try:
-        await ready
-    finally:
-        loop.remove_reader(fd)
-
-
-class Worker:
-    """One worker process and its two pipes."""
-
-    def __init__(self, store_root: Path) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kgraph.workers", str(store_root)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            close_fds=True,
-        )
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self._in: IO[bytes] = self.proc.stdin
-        self._out_fd = self.proc.stdout.fileno()
-        os.set_blocking(self._out_fd, False)  # read on the event loop
-        self.ready = False
-        self.failed: KgraphError | None = None  # why it could not start
-        self.timed_out = False
-        self.niced = False
-        self.idle_since = self.leased_at = time.monotonic()
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-    def poll_ready(self) -> None:
-        """Without blocking, take the worker's first frame if it has come: ``ready``, or
-        ``failed`` with the error it sent (or its exit)."""
-        if self.ready or self.failed is not None:
-            return
-        try:
-            hdr = os.read(self._out_fd, 5)  # frames of 5 bytes arrive whole (PIPE_BUF)
-        except BlockingIOError:
-            return
-        except OSError as exc:
-            self.failed = StoreError(f"query worker {self.pid} failed to start: {exc}")
-            return
-        if hdr == b"R" + _LEN.pack(0):
-            self.ready = True
-            return
-        message = b""
-        if len(hdr) == 5 and hdr[:1] == b"X":
-            size = _LEN.unpack(hdr[1:])[0]
-            with contextlib.suppress(OSError):
-                os.set_blocking(self._out_fd, True)
-                message = self.proc.stdout.read(size) if self.proc.stdout else b""
-        self.failed = (
-            _error(message) if message else StoreError(f"query worker {self.pid} failed to start")
-        )
-
-    def send(self, spec: QuerySpec) -> None:
-        data = spec.to_json()
-        try:
-            self._in.write(_LEN.pack(len(data)) + data)
-            self._in.flush()
-        except OSError:
-            pass  # a dead worker: the next read sees the pipe closed
-
-    async def frame(self) -> tuple[bytes, bytes]:
-        """The next frame, awaited on the event loop; ``(b"", b"")`` if the worker is gone."""
-        hdr = await _read_exact(self._out_fd, 5)
-        if hdr is None:
-            return b"", b""
-        kind, size = hdr[:1], _LEN.unpack(hdr[1:])[0]
-        payload = await _read_exact(self._out_fd, size) if size else b""
-        if payload is None:
-            return b"", b""
-        return kind, payload
-
-    def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            self.proc.kill()
-        self.reap()
-
-    def retire(self) -> None:
-        with contextlib.suppress(OSError):
-            self._in.close()
-        self.reap(timeout=2.0)
-
-    def reap(self, timeout: float = 5.0) -> None:
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        for f in (self.proc.stdin, self.proc.stdout):
-            with contextlib.suppress(OSError):
-                f.close()  # type: ignore[union-attr]
-
-
-def _error(payload: bytes) -> KgraphError:
-    data = json.loads(payload)
-    cls = getattr(errors, str(data.get("type")), None)
-    message = str(data.get("message", "query failed"))
-    if cls is errors.NotAcceptable:
-        return errors.NotAcceptable(message, data.get("offered", []))
-    if isinstance(cls, type) and issubclass(cls, KgraphError) and cls is not errors.RdfSyntaxError:
-        return cls(message) if cls is not errors.ValidationFailed else StoreError(message)
-    return StoreError(message)
 
 
 class PoolAnswer:
-    """An answer streamed from a leased worker (see :class:`kgraph.execution.Answer`)."""
+    """An answer streamed from a leased worker (see :class:`kgraph.query.answer.Answer`)."""
 
     def __init__(self, pool: WorkerPool, worker: Worker, timeout_msg: str) -> None:
         self._pool, self._worker, self._timeout_msg = pool, worker, timeout_msg
@@ -204,10 +60,10 @@ class PoolAnswer:
             raise StoreError("the query worker died while answering (see the server log)")
         if kind == b"X":
             self._finish(healthy=True)
-            raise _error(payload)
+            raise framing.error_from_payload(payload)
         return kind, payload
 
-    async def _start(self, spec: QuerySpec) -> None:
+    async def start(self, spec: QuerySpec) -> None:
         if not self._worker.ready:  # its start-up does not count against the query's limit
             kind, _ = await self._next()
             if kind != b"R":
@@ -337,7 +193,7 @@ class WorkerPool:
             worker = await anyio.to_thread.run_sync(self._acquire, deadline)
         ans = PoolAnswer(self, worker, limit)
         try:
-            await ans._start(spec)
+            await ans.start(spec)
         except BaseException:
             ans.close()
             raise
@@ -509,67 +365,3 @@ class WorkerPool:
                 w.retire()
             if self._stop.wait(TICK_S):
                 return
-
-
-# -- the worker process --------------------------------------------------------
-
-
-def _send(out: IO[bytes], kind: bytes, payload: bytes = b"") -> None:
-    out.write(kind + _LEN.pack(len(payload)) + payload)
-    if kind != b"H":
-        out.flush()
-
-
-def _error_payload(exc: KgraphError) -> bytes:
-    data: dict[str, Any] = {"type": type(exc).__name__, "message": exc.message}
-    if isinstance(exc, errors.NotAcceptable):
-        data["offered"] = exc.offered
-    return json.dumps(data).encode()
-
-
-def _watch_parent() -> None:
-    parent = os.getppid()
-    while True:
-        time.sleep(0.5)
-        if os.getppid() != parent:
-            os._exit(0)
-
-
-def worker_main(argv: list[str]) -> int:
-    """Serve queries on stdin/stdout over the store at ``argv[0]`` until stdin closes."""
-    from kgraph.store.embedded import EmbeddedStore
-
-    # Buffered: a small answer's head, body and end leave in one write; flushed per frame
-    # that ends what the server waits for (ready, a full body chunk, the end, an error).
-    out = os.fdopen(os.dup(1), "wb", buffering=2 * CHUNK)
-    os.dup2(2, 1)  # stray prints go to stderr, never into the frames
-    threading.Thread(target=_watch_parent, daemon=True).start()
-    try:
-        store = EmbeddedStore(Path(argv[0]), writable=False)
-    except KgraphError as exc:
-        _send(out, b"X", _error_payload(exc))
-        return 1
-    _send(out, b"R")
-    stdin = sys.stdin.buffer
-    while True:
-        hdr = stdin.read(4)
-        if len(hdr) < 4:
-            return 0
-        spec = QuerySpec.from_json(stdin.read(_LEN.unpack(hdr)[0]))
-        writer = ChunkWriter(lambda chunk: _send(out, b"D", chunk))
-        try:
-            answer(
-                store, spec, lambda head: _send(out, b"H", head.to_json()), cast(IO[bytes], writer)
-            )
-            writer.flush()
-            _send(out, b"E")
-        except KgraphError as exc:
-            _send(out, b"X", _error_payload(exc))
-        except Exception as exc:
-            log.exception("query failed in worker %d", os.getpid())
-            _send(out, b"X", _error_payload(StoreError(f"query evaluation failed: {exc}")))
-
-
-if __name__ == "__main__":
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    sys.exit(worker_main(sys.argv[1:]))

@@ -40,9 +40,9 @@ from typing import IO, Any, cast
 
 from kgraph.errors import StoreError, StoreUnavailable
 from kgraph.formats import JSONLD, NQUADS, NTRIPLES, RDFXML, TURTLE, Format
+from kgraph.opendata.void import compute_void
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
-from kgraph.void import compute_void
 
 MANIFEST = "manifest.json"
 VOID_FILE = "void.ttl"

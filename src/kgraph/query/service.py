@@ -19,7 +19,7 @@ from kgraph.formats import (
     by_name,
 )
 from kgraph.negotiation import choose
-from kgraph.protocol import QueryRequest, looks_like_update
+from kgraph.query.protocol import QueryRequest, looks_like_update
 from kgraph.store.base import GraphStore, QueryKind, QueryResult
 
 W3C_FORMATS = "http://www.w3.org/ns/formats/"

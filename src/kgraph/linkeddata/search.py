@@ -19,7 +19,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from kgraph.describe import href_for, to_term
+from kgraph.linkeddata.describe import href_for, to_term
 from kgraph.store.base import GraphStore
 from kgraph.terms import DCT, LABEL_PROPERTIES, SKOS
 

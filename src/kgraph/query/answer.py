@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
 from kgraph.formats import HTML
-from kgraph.protocol import QueryRequest
-from kgraph.sparql import choose_format, run_query
+from kgraph.query.protocol import QueryRequest
+from kgraph.query.service import choose_format, run_query
 from kgraph.store.base import GraphStore, QueryResult
+from kgraph.store.terms import kind_of
 
 HTML_ROW_LIMIT = 1000
 CHUNK = 64 * 1024  # body chunks handed from the query engine to the response
@@ -121,12 +122,12 @@ def html_table(result: QueryResult, base_iri: str) -> dict[str, Any]:
 def _cell(term: Any, base_iri: str) -> dict[str, Any]:
     if term is None:
         return {"text": ""}
-    name = type(term).__name__
-    if name == "NamedNode":
+    kind = kind_of(term)
+    if kind == "iri":
         iri = term.value
         href = "/" + iri[len(base_iri) :] if base_iri and iri.startswith(base_iri) else iri
         return {"text": iri, "href": href}
-    if name == "Literal":
+    if kind == "literal":
         lang = term.language
         dtype = term.datatype.value if term.datatype is not None else None
         return {"text": term.value, "lang": lang, "datatype": dtype}

@@ -30,7 +30,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from kgraph.errors import RdfSyntaxError
-from kgraph.report import (
+from kgraph.shacl.report import (
     PREFIXES,
     ValidationReport,
     Violation,

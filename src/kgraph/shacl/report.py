@@ -1,6 +1,6 @@
 """Validation reports and RDF file collection: what both SHACL checks share.
 
-:mod:`kgraph.validation` (pyshacl, the reference) and :mod:`kgraph.fastshacl`
+:mod:`kgraph.shacl.reference` (pyshacl, the reference) and :mod:`kgraph.shacl.fast`
 (SHACL compiled to SPARQL) both answer with a :class:`ValidationReport`.
 """
 

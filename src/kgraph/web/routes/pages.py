@@ -12,9 +12,6 @@ The catch-all route must be included last so it never shadows other routes.
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
-import hashlib
 import re
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -24,120 +21,29 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.responses import JSONResponse, Response
 
-from kgraph import charts, describe
 from kgraph.errors import BadRequest, NotAcceptable
 from kgraph.formats import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
-from kgraph.negotiation import choose, choose_language
-from kgraph.search import Searcher
+from kgraph.linkeddata import charts, describe, overview
+from kgraph.linkeddata.jsonld import schema_org, script_json
+from kgraph.linkeddata.search import Searcher
+from kgraph.negotiation import choose
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
 from kgraph.terms import DCT
+from kgraph.web.conditional import not_modified, validators
 from kgraph.web.deps import SettingsDep, StoreDep, TemplatesDep
-from kgraph.web.jsonld import schema_org, script_json
-from kgraph.web.publishing import get_publishing
+from kgraph.web.i18n import TEXT, page_context, page_lang
 from kgraph.web.replay import mark_replayable
-from kgraph.web.routing import get_and_head
+from kgraph.web.routes import get_and_head
+from kgraph.web.routes.publishing import get_publishing
 
 router = APIRouter(tags=["linked data"])
 
 OFFERED: tuple[Format, ...] = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES)
 BY_SUFFIX = {f.suffix: f for f in OFFERED}
-LANGS = ("sv", "en")
 _INDEX = re.compile(r"(?:index)+")  # a last path segment that takes one more "index"
 _URL_SAFE = "/!$&'()*+,;=:@"  # kept as they are in a document URL; the rest %-encoded
 PAGE_SIZE = 25
-
-TEXT: dict[str, dict[str, str]] = {
-    "sv": {
-        "home": "Start",
-        "type": "Typ",
-        "properties": "Egenskaper",
-        "incoming": "Refereras av",
-        "more": "och {n} till – visa alla",
-        "sources": "Källor",
-        "formats": "Andra format",
-        "other_lang": "In English",
-        "instances": "Instanser",
-        "sort_label": "Namn",
-        "sort_year": "År",
-        "page": "Sida",
-        "of": "av",
-        "previous": "Föregående",
-        "next": "Nästa",
-        "search": "Sök",
-        "search_label": "Sök bland namn och titlar",
-        "results": "träffar",
-        "no_results": "Inga träffar.",
-        "not_found": "Hittades inte",
-        "not_found_text": "Det finns ingen beskrivning av",
-        "classes": "Klasser",
-        "properties_list": "Egenskaper",
-        "counties": "Län",
-        "publications": "Publikationer",
-        "links": "Länkar",
-        "count": "Antal",
-        "triples": "tripler",
-        "updated": "uppdaterad",
-        "pubs_by_year": "Publikationer per år",
-        "coauthors": "Medförfattare",
-        "coauthoring_boards": "Medförfattande organisationer",
-        "shared": "gemensamma publikationer",
-        "ontology": "Ontologi",
-        "dataset_intro": "Länsstyrelsernas arbete mot mäns våld mot kvinnor som länkade data: "
-        "länsstyrelser, län och kommuner, publikationer, uppdrag, projekt, bidrag, "
-        "tillsyn och siffror – med källsidorna de kommer från.",
-        "explore": "Utforska",
-        "sparql": "SPARQL-redigerare",
-        "dumps": "Nedladdningar",
-        "catalog": "Datakatalog",
-        "ontology_link": "Ontologin",
-    },
-    "en": {
-        "home": "Home",
-        "type": "Type",
-        "properties": "Properties",
-        "incoming": "Referred to by",
-        "more": "and {n} more – show all",
-        "sources": "Sources",
-        "formats": "Other formats",
-        "other_lang": "På svenska",
-        "instances": "Instances",
-        "sort_label": "Name",
-        "sort_year": "Year",
-        "page": "Page",
-        "of": "of",
-        "previous": "Previous",
-        "next": "Next",
-        "search": "Search",
-        "search_label": "Search names and titles",
-        "results": "results",
-        "no_results": "No results.",
-        "not_found": "Not found",
-        "not_found_text": "There is no description of",
-        "classes": "Classes",
-        "properties_list": "Properties",
-        "counties": "Counties",
-        "publications": "Publications",
-        "links": "Links",
-        "count": "Count",
-        "triples": "triples",
-        "updated": "updated",
-        "pubs_by_year": "Publications per year",
-        "coauthors": "Co-authors",
-        "coauthoring_boards": "Co-authoring organisations",
-        "shared": "shared publications",
-        "ontology": "Ontology",
-        "dataset_intro": "The county administrative boards' work against men's violence "
-        "against women as linked data: boards, counties and municipalities, publications, "
-        "mandates, projects, grants, supervision and figures – with the source pages they "
-        "come from.",
-        "explore": "Explore",
-        "sparql": "SPARQL editor",
-        "dumps": "Downloads",
-        "catalog": "Data catalogue",
-        "ontology_link": "The ontology",
-    },
-}
 
 _NOT_FOUND_BODY = {
     TURTLE.media_type: "# Not found: no description of {iri}\n",
@@ -156,64 +62,6 @@ def get_searcher(request: Request) -> Searcher:
     return searcher
 
 
-def page_lang(request: Request) -> str:
-    """``?lang=`` (sv|en) if given, else from ``Accept-Language``; Swedish by default."""
-    asked = request.query_params.get("lang")
-    if asked in LANGS:
-        return asked
-    return choose_language(request.headers.get("accept-language"), LANGS)
-
-
-def lang_toggle(request: Request, lang: str) -> str:
-    """The URL of this page in the other language."""
-    params = dict(request.query_params)
-    params["lang"] = "en" if lang == "sv" else "sv"
-    return f"{request.url.path}?{urlencode(params)}"
-
-
-def _context(request: Request, lang: str, **extra: Any) -> dict[str, Any]:
-    return {"lang": lang, "t": TEXT[lang], "toggle_href": lang_toggle(request, lang), **extra}
-
-
-# ------------------------------------------------------------ validators
-
-
-def _http_date(iso: str) -> str | None:
-    try:
-        when = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return email.utils.format_datetime(when.astimezone(dt.UTC), usegmt=True)
-
-
-def _not_modified(request: Request, etag: str, last_modified: str | None) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match first; If-Modified-Since only without it."""
-    inm = request.headers.get("if-none-match")
-    if inm is not None:
-        tags = [t.strip().removeprefix("W/") for t in inm.split(",")]
-        return "*" in tags or etag in tags
-    ims = request.headers.get("if-modified-since")
-    if ims and last_modified:
-        try:
-            since = email.utils.parsedate_to_datetime(ims)
-            modified = email.utils.parsedate_to_datetime(last_modified)
-        except (TypeError, ValueError):
-            return False
-        if since.tzinfo is None:
-            return False
-        return modified <= since
-    return False
-
-
-def _validators(store: GraphStore, *parts: str) -> tuple[str, str | None, str]:
-    """ETag and Last-Modified of a page of the served version; the version."""
-    info = store.info()
-    digest = hashlib.sha256("\x1f".join((info.version, *parts)).encode()).hexdigest()[:32]
-    return f'"{digest}"', _http_date(info.modified), info.version
-
-
 # ---------------------------------------------------------------- routes
 
 
@@ -223,12 +71,12 @@ def home(
 ) -> Response:
     lang = page_lang(request)
     mark_replayable(request, store.info().version)
-    ov = describe.overview(store, base_iri=settings.base_iri, lang=lang)
+    ov = overview.overview(store, base_iri=settings.base_iri, lang=lang)
     dataset_iri = settings.base_iri + "id/dataset/kvinnofrid"
     return templates.TemplateResponse(
         request,
         "home.html",
-        _context(
+        page_context(
             request,
             lang,
             overview=ov,
@@ -278,7 +126,7 @@ def search(
             headers=headers,
         )
     return templates.TemplateResponse(
-        request, "search.html", _context(request, lang, q=q, hits=hits), headers=headers
+        request, "search.html", page_context(request, lang, q=q, hits=hits), headers=headers
     )
 
 
@@ -323,7 +171,7 @@ def resource(
     )
     if fmt is HTML:
         headers["Content-Language"] = lang
-    etag, last_modified, version = _validators(store, iri, fmt.name, lang, str(request.url.query))
+    etag, last_modified, version = validators(store, iri, fmt.name, lang, str(request.url.query))
     if metadata is None:  # the record's pages change when the dumps are written
         mark_replayable(request, version)
 
@@ -336,7 +184,7 @@ def resource(
         headers["ETag"] = etag
         if last_modified:
             headers["Last-Modified"] = last_modified
-        if _not_modified(request, etag, last_modified):
+        if not_modified(request, etag, last_modified):
             return Response(status_code=304, headers=headers)
         ctx = _resource_context(request, store, settings, view, lang, iri_path)
         return templates.TemplateResponse(request, "resource.html", ctx, headers=headers)
@@ -349,7 +197,7 @@ def resource(
     headers["ETag"] = etag
     if last_modified:
         headers["Last-Modified"] = last_modified
-    if _not_modified(request, etag, last_modified):
+    if not_modified(request, etag, last_modified):
         return Response(status_code=304, headers=headers)
     return Response(body, 200, headers, fmt.content_type)
 
@@ -387,15 +235,15 @@ def _not_found_html(
     return templates.TemplateResponse(
         request,
         "not_found.html",
-        _context(request, lang, iri=iri),
+        page_context(request, lang, iri=iri),
         status_code=404,
         headers=headers,
     )
 
 
 def _page_items(
-    request: Request, items: list[describe.Item]
-) -> tuple[list[describe.Item], dict[str, Any]]:
+    request: Request, items: list[overview.Item]
+) -> tuple[list[overview.Item], dict[str, Any]]:
     """Sort (``?sort=label|year``, ``?order=asc|desc``) and paginate (``?page=``)."""
     sort = request.query_params.get("sort", "label")
     order = request.query_params.get("order", "desc" if sort == "year" else "asc")
@@ -451,7 +299,7 @@ def _resource_context(
     t = TEXT[lang]
     ns = base + "def/"
     crumbs: list[tuple[str, str | None]] = [(t["home"], "/")]
-    if describe.is_class(view) or view.iri == ns:
+    if overview.is_class(view) or view.iri == ns:
         if view.iri != ns:
             crumbs.append((t["ontology"], describe.href_for(ns, base)))
     else:
@@ -462,7 +310,7 @@ def _resource_context(
             crumbs.append((describe.capitalise(first.text), link))
     crumbs.append((view.label, None))
 
-    ctx = _context(
+    ctx = page_context(
         request,
         lang,
         view=view,
@@ -470,12 +318,12 @@ def _resource_context(
         formats=[(f.name, f.media_type, _doc_href(iri_path, f)) for f in OFFERED if f is not HTML],
         jsonld=Markup(script_json(schema_org(view, base))),  # noqa: S704 - escaped by script_json
     )
-    if describe.is_class(view):
-        items = describe.instances(store, view.iri, base_iri=base, lang=lang)
+    if overview.is_class(view):
+        items = overview.instances(store, view.iri, base_iri=base, lang=lang)
         if items:
             ctx["instances"], ctx["nav"] = _page_items(request, items)
     if view.iri == ns:
-        ctx["ontology_terms"] = describe.ontology_terms(store, base_iri=base, lang=lang)
+        ctx["ontology_terms"] = overview.ontology_terms(store, base_iri=base, lang=lang)
     ctx["charts"] = _charts(store, view, base, lang)
     return ctx
 
@@ -488,13 +336,13 @@ def _charts(
     t = TEXT[lang]
     out: list[tuple[str, Markup]] = []
     me = charts.Node(view.label)
-    by_year = describe.publications_by_year(store, view.iri)
+    by_year = overview.publications_by_year(store, view.iri)
     if by_year:
         svg = charts.bar_chart(
             by_year, title=f"{t['pubs_by_year']}: {view.label}", chart_id="chart-years"
         )
         out.append((t["pubs_by_year"], Markup(svg)))  # noqa: S704 - charts escapes its text
-    co = describe.coauthors(store, view.iri)
+    co = overview.coauthors(store, view.iri)
     if co:
         labels = describe.Labels(lang, base)
         labels.load(store, [i for i, _ in co])

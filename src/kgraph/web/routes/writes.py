@@ -25,13 +25,13 @@ from kgraph.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
-from kgraph.execution import QuerySpec
 from kgraph.formats import GRAPH_FORMATS, NTRIPLES, RDF_FORMATS, TURTLE, by_name
-from kgraph.protocol import FORM, UPDATE_DIRECT, _decode, _graphs, _media_type
+from kgraph.query.answer import QuerySpec
+from kgraph.query.protocol import FORM, UPDATE_DIRECT, _decode, _graphs, _media_type
 from kgraph.store.base import GraphStore, StoreInfo
 from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep
 from kgraph.web.errors import error_response
-from kgraph.web.sparql import answer_headers, answer_response, read_body
+from kgraph.web.routes.sparql import answer_headers, answer_response, read_body
 
 router = APIRouter(tags=["writes"])
 WRITE_FORMATS = (TURTLE, NTRIPLES)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kgraph.errors import ValidationFailed
-from kgraph.report import ValidationReport, collect_rdf_files
+from kgraph.shacl.report import ValidationReport, collect_rdf_files
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore, Progress, StoreInfo
 
@@ -29,7 +29,7 @@ def validate_paths(
     """Validate ``paths`` (default: ontology and data) against ``settings.shapes_dir``.
 
     Inputs of ``settings.fast_validation_bytes`` or more go through the fast
-    check (:mod:`kgraph.fastshacl`), smaller ones through pyshacl; ``reference``
+    check (:mod:`kgraph.shacl.fast`), smaller ones through pyshacl; ``reference``
     (or ``settings.reference_validation``) forces pyshacl, ``reference=False``
     the fast check.
 
@@ -43,10 +43,10 @@ def validate_paths(
         size = sum(f.stat().st_size for f in files)
         reference = settings.reference_validation or size < settings.fast_validation_bytes
     if reference:  # pyshacl: the reference, slow on large inputs
-        from kgraph.validation import validate
+        from kgraph.shacl.reference import validate
 
         return validate(paths, base_iri=settings.base_iri, shapes=shapes, ontology=ontology)
-    from kgraph.fastshacl import validate_fast  # the same verdicts, by SPARQL
+    from kgraph.shacl.fast import validate_fast  # the same verdicts, by SPARQL
 
     return validate_fast(paths, base_iri=settings.base_iri, shapes=shapes, ontology=ontology)
 

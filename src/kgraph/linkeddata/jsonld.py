@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kgraph.describe import ResourceView, Value
+from kgraph.linkeddata.describe import ResourceView, Value
 from kgraph.terms import DCT, FOAF, ORG, PROV, RDFS, SCHEMA, SKOS
 
 # Our and the standard classes, as schema.org types (the first match wins).

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kgraph.errors import ConfigError
-from kgraph.loader import BuildResult, build
+from kgraph.build.loader import BuildResult, build
 from kgraph.settings import Settings, load_settings
 from kgraph.store.base import Progress
 from kgraph.store.remote import ChunkHook, RemoteStore

@@ -1,6 +1,6 @@
 """The fast SHACL check: the shapes compiled to SPARQL, run on an in-memory pyoxigraph store.
 
-pyshacl (:mod:`kgraph.validation`) stays the reference; this module gives the
+pyshacl (:mod:`kgraph.shacl.reference`) stays the reference; this module gives the
 same verdicts and messages for the constraint components our shapes use
 (targets by class with ``rdfs:subClassOf*`` and by subjects-of; class,
 datatype, nodeKind, min/maxCount, hasValue, pattern, languageIn, uniqueLang,
@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kgraph.errors import ConfigError
-from kgraph.report import PREFIXES, ValidationReport, Violation, _format, collect_rdf_files
+from kgraph.shacl.locate import FILE_GRAPH, locate, place_of, referrers, shorten
+from kgraph.shacl.report import PREFIXES, ValidationReport, Violation, collect_rdf_files
 from kgraph.store.memory import MemoryStore
+from kgraph.store.terms import is_blank, is_iri, ntriples
 
 __all__ = ["validate_fast"]
 
@@ -61,7 +63,6 @@ _IGNORED = {
     )
 }
 _IGNORED.add(RDF_TYPE)
-_FILE_GRAPH = "urn:kgraph:fastshacl:file:"
 
 
 @dataclass
@@ -81,22 +82,6 @@ def _iri(term: Any) -> str:
     return f"<{term.value}>"
 
 
-def _term(term: Any) -> str:
-    """The SPARQL (and rdflib ``n3()``) text of a pyoxigraph term."""
-    kind = type(term).__name__
-    if kind == "NamedNode":
-        return f"<{term.value}>"
-    if kind == "BlankNode":
-        return f"_:{term.value}"
-    text = term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    text = text.replace("\r", "\\r")
-    if term.language:
-        return f'"{text}"@{term.language}'
-    if term.datatype.value == XSD + "string":
-        return f'"{text}"'
-    return f'"{text}"^^<{term.datatype.value}>'
-
-
 class _Shapes:
     """The shapes graph, read with SPARQL from its own store."""
 
@@ -108,19 +93,19 @@ class _Shapes:
         for row in store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }"):
             s, p, o = row["s"], row["p"].value, row["o"]
             if p == RDF + "first":
-                self.first[_term(s)] = o
+                self.first[ntriples(s)] = o
             elif p == RDF + "rest":
-                self.rest[_term(s)] = o
-            if type(s).__name__ == "NamedNode":
+                self.rest[ntriples(s)] = o
+            if is_iri(s):
                 shape = self.shapes.setdefault(s.value, Shape(s.value))
                 shape.params.setdefault(p, []).append(o)
 
     def items(self, node: Any) -> list[Any]:
         """The members of an RDF list."""
-        out, key = [], _term(node)
+        out, key = [], ntriples(node)
         while key in self.first:
             out.append(self.first[key])
-            key = _term(self.rest[key])
+            key = ntriples(self.rest[key])
         return out
 
 
@@ -238,20 +223,22 @@ class _Checker:
             }[kind]
         if name == "pattern":
             flags = shape.one("flags")
-            pattern = _term(o)
-            extra = f", {_term(flags)}" if flags is not None else ""
+            pattern = ntriples(o)
+            extra = f", {ntriples(flags)}" if flags is not None else ""
             return f"(!isBlank({v}) && REGEX(STR({v}), {pattern}{extra}))"
         if name == "languageIn":
             langs = self.shapes.items(o)
-            tests = " || ".join(f"langMatches(lang({v}), {_term(t)})" for t in langs)
+            tests = " || ".join(f"langMatches(lang({v}), {ntriples(t)})" for t in langs)
             return f"(isLiteral({v}) && ({tests or 'false'}))"
         if name == "in":
             members = self.shapes.items(o)
             return (
-                "(" + (" || ".join(f"sameTerm({v}, {_term(m)})" for m in members) or "false") + ")"
+                "("
+                + (" || ".join(f"sameTerm({v}, {ntriples(m)})" for m in members) or "false")
+                + ")"
             )
         if name == "minInclusive":
-            return f"COALESCE({v} >= {_term(o)}, false)"
+            return f"COALESCE({v} >= {ntriples(o)}, false)"
         if name == "or":
             alts = [
                 self.conforms_expr(self.shapes.shapes[s.value], v) for s in self.shapes.items(o)
@@ -302,7 +289,7 @@ class _Checker:
                     r["this"],
                     shape,
                     "ClosedConstraintComponent",
-                    _term(r["p"]),
+                    ntriples(r["p"]),
                     r["o"],
                     self._message(messages),
                 )
@@ -313,7 +300,7 @@ class _Checker:
 
     def run_property_shape(self, shape: Shape, focus: str) -> None:
         path = shape.one("path")
-        if path is None or type(path).__name__ != "NamedNode":
+        if path is None or not is_iri(path):
             raise ConfigError(f"fast SHACL check: {shape.iri} has a path that is not one IRI")
         p = _iri(path)
         messages = shape.all("message")
@@ -342,7 +329,7 @@ class _Checker:
             for r in self.rows(q):
                 self.add(r["this"], shape, "MaxCountConstraintComponent", p, None, msg)
         for hv in shape.all("hasValue"):
-            q = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} {_term(hv)} }} }}"
+            q = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} {ntriples(hv)} }} }}"
             for r in self.rows(q):
                 self.add(r["this"], shape, "HasValueConstraintComponent", p, None, msg)
         unique = shape.one("uniqueLang")
@@ -402,127 +389,10 @@ def _component(p: str) -> str:
     return name[0].upper() + name[1:] + "ConstraintComponent"
 
 
-# -- names and places ---------------------------------------------------------------
-
-_LOCAL = re.compile(r"[A-Za-z_][\w\-.]*\Z")
-
-
-def _shorten(term_text: str, names: dict[str, str]) -> str:
-    """``<iri>`` as ``prefix:local`` when a prefix fits (like rdflib's ``n3(names)``)."""
-    if not term_text.startswith("<"):
-        return term_text
-    iri = term_text[1:-1]
-    best = max((ns for ns in names.values() if iri.startswith(ns)), key=len, default=None)
-    if best is not None:
-        local = iri[len(best) :]
-        if _LOCAL.match(local) and not local.endswith("."):
-            prefix = next(k for k, v in names.items() if v == best)
-            return f"{prefix}:{local}"
-    return term_text
-
-
-def _lines(path: Path, iris: set[str], base_iri: str) -> dict[str, int]:
-    """The first line of ``path`` where each IRI begins a statement (as written)."""
-    found: dict[str, int] = {}
-    prefixes: dict[str, str] = {}
-    in_string = False
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            started_in_string = in_string
-            if line.count('"""') % 2:
-                in_string = not in_string
-            if started_in_string:
-                continue
-            m = re.match(r"\s*@?prefix\s+(\S*):\s*<([^>]*)>", line, re.I)
-            if m:
-                ns = m.group(2)
-                prefixes[m.group(1)] = ns if "://" in ns else base_iri + ns
-                continue
-            m = re.match(r"(?:<([^>]*)>|([\w\-]*):(\S+))", line)
-            if not m:
-                continue
-            if m.group(1) is not None:
-                iri = m.group(1) if "://" in m.group(1) else base_iri + m.group(1)
-            elif m.group(2) in prefixes:
-                iri = prefixes[m.group(2)] + m.group(3).rstrip(";,.")
-            else:
-                continue
-            if iri in iris and iri not in found:
-                found[iri] = number
-    return found
-
-
-def _locate(
-    files: Sequence[Path], iris: set[str], base_iri: str, data: MemoryStore
-) -> dict[str, tuple[str, int | None]]:
-    """Where each IRI is described: like the reference, the first file that gives it a
-    type, else the first file that describes it; the line where it begins a statement."""
-    values = " ".join(f"<{i}>" for i in sorted(iris))
-    described: dict[int, set[str]] = {}
-    typed: dict[int, set[str]] = {}
-    q = (
-        f"SELECT DISTINCT ?s ?g ?typed WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
-        f"BIND (?p = <{RDF_TYPE}> AS ?typed) }}"
-    )
-    for r in data.select(q):
-        k = int(r["g"].value.removeprefix(_FILE_GRAPH))
-        described.setdefault(k, set()).add(r["s"].value)
-        if r["typed"].value == "true":
-            typed.setdefault(k, set()).add(r["s"].value)
-    where: dict[str, tuple[str, int | None]] = {}
-    done_typed: set[str] = set()
-    for k, path in enumerate(files):
-        here = described.get(k, set())
-        if not here:
-            continue
-        lines: dict[str, int] = {}
-        if _format(path) in ("turtle", "nt", "nquads", "trig") and not path.name.endswith(".gz"):
-            lines = _lines(path, here, base_iri)
-        types_here = typed.get(k, set())
-        for iri in here:
-            if iri not in where or (iri in types_here and iri not in done_typed):
-                where[iri] = (str(path), lines.get(iri))
-        done_typed |= types_here
-    return where
-
-
-def _where(
-    data: MemoryStore,
-    focus: Any,
-    located: dict[str, tuple[str, int | None]],
-    seen: frozenset[str] = frozenset(),
-) -> tuple[str | None, int | None]:
-    if type(focus).__name__ == "NamedNode":
-        return located.get(focus.value, (None, None))
-    key = _term(focus)
-    for s in sorted(data.subjects_of(focus), key=lambda t: t.value):
-        if _term(s) not in seen:
-            found = _where(data, s, located, seen | {key})
-            if found[0] is not None:
-                return found
-    return None, None
-
-
-def _referrers(data: MemoryStore, blanks: Iterable[Any]) -> set[str]:
-    out: set[str] = set()
-    todo, seen = list(blanks), set()
-    while todo:
-        b = todo.pop()
-        if _term(b) in seen:
-            continue
-        seen.add(_term(b))
-        for s in data.subjects_of(b):
-            if type(s).__name__ == "NamedNode":
-                out.add(s.value)
-            else:
-                todo.append(s)
-    return out
-
-
 def validate_fast(
     paths: Sequence[Path], *, base_iri: str, shapes: Sequence[Path], ontology: Sequence[Path] = ()
 ) -> ValidationReport:
-    """Validate like :func:`kgraph.validation.validate`, with SPARQL instead of pyshacl.
+    """Validate like :func:`kgraph.shacl.reference.validate`, with SPARQL instead of pyshacl.
 
     Raises InputError (a missing path), RdfSyntaxError (a file that does not
     parse), ConfigError (a shape this check does not support: use the reference).
@@ -530,7 +400,7 @@ def validate_fast(
     start = time.perf_counter()
     files = collect_rdf_files(paths)
     data = MemoryStore()
-    triples = data.load(files, base_iri=base_iri, graph_prefix=_FILE_GRAPH)
+    triples = data.load(files, base_iri=base_iri, graph_prefix=FILE_GRAPH)
     if ontology:
         data.load(collect_rdf_files(ontology), base_iri=base_iri)
     shapes_store = MemoryStore()
@@ -538,23 +408,21 @@ def validate_fast(
     checker = _Checker(data, _Shapes(shapes_store), base_iri)
     checker.run()
     names = {**PREFIXES, "kg": base_iri + "def/", "ks": base_iri + "def/shapes/"}
-    focus_iris = {f.value for f, *_ in checker.found if type(f).__name__ == "NamedNode"}
-    focus_iris |= _referrers(
-        data, (f for f, *_ in checker.found if type(f).__name__ == "BlankNode")
-    )
-    located = _locate(files, focus_iris, base_iri, data) if focus_iris else {}
+    focus_iris = {f.value for f, *_ in checker.found if is_iri(f)}
+    focus_iris |= referrers(data, (f for f, *_ in checker.found if is_blank(f)))
+    located = locate(files, focus_iris, base_iri, data) if focus_iris else {}
     results = []
     for focus, shape, component, path, value, message, severity in set(
-        (f, s, c, p, _term(v) if v is not None else None, m, sev)
+        (f, s, c, p, ntriples(v) if v is not None else None, m, sev)
         for f, s, c, p, v, m, sev in checker.found
     ):
-        file, line = _where(data, focus, located)
+        file, line = place_of(data, focus, located)
         results.append(
             Violation(
-                focus=focus.value if type(focus).__name__ == "NamedNode" else _term(focus),
+                focus=focus.value if is_iri(focus) else ntriples(focus),
                 shape=shape,
                 constraint=component,
-                path=_shorten(path, names) if path is not None else None,
+                path=shorten(path, names) if path is not None else None,
                 value=value,
                 message=message,
                 severity=severity,

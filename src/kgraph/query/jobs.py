@@ -2,7 +2,7 @@
 
 pyoxigraph results must be used on the thread that made them, so the query,
 the choice of format (which depends on the query form) and the serialisation
-all happen on the job's thread (:func:`kgraph.execution.answer`). The response
+all happen on the job's thread (:func:`kgraph.query.answer.answer`). The response
 starts as soon as the first 64 KiB are ready, memory stays bounded whatever
 the result size, and a client that goes away stops the serialiser. A result
 that fits in the first chunk is answered with a plain ``Content-Length``.
@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, cast
 
 from kgraph.errors import KgraphError, QueryTimeout, StoreError
-from kgraph.execution import CHUNK, ChunkWriter, Head
+from kgraph.query.answer import CHUNK, ChunkWriter, Head
 
 log = logging.getLogger(__name__)
 _DONE = object()

@@ -19,12 +19,12 @@ from collections.abc import AsyncIterator, Callable
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from kgraph.errors import QueryTimeout
-from kgraph.execution import Answer, Head, QuerySpec, answer
+from kgraph.query.answer import Answer, Head, QuerySpec, answer
+from kgraph.query.jobs import QueryJob
+from kgraph.query.pool import WorkerPool
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
 from kgraph.store.embedded import EmbeddedStore
-from kgraph.web.streaming import QueryJob
-from kgraph.workers import WorkerPool
 
 
 class QueryExecutor(abc.ABC):
@@ -87,7 +87,7 @@ class ThreadExecutor(QueryExecutor):
 
 
 class ProcessExecutor(QueryExecutor):
-    """Queries in a :class:`~kgraph.workers.WorkerPool`; killed at the time limit."""
+    """Queries in a :class:`~kgraph.query.pool.WorkerPool`; killed at the time limit."""
 
     def __init__(self, pool: WorkerPool) -> None:
         self.pool = pool

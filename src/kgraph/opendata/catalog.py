@@ -21,10 +21,10 @@ from decimal import Decimal
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
-from kgraph.dumps import DumpFile, Manifest
+from kgraph.opendata.dumps import DumpFile, Manifest
+from kgraph.opendata.void import dataset_iri
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
-from kgraph.void import dataset_iri
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")

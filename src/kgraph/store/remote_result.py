@@ -1,0 +1,125 @@
+"""A remote store's answer: kept as bytes, parsed on the thread that reads it."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from kgraph.errors import RemoteStoreError, StoreError
+from kgraph.formats import RDF_FORMATS, RESULT_FORMATS, Format
+from kgraph.store.base import QueryResult, Row
+from kgraph.store.embedded import oxi_format
+
+RESULT_MEDIA = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+}
+GRAPH_MEDIA = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+
+
+def _tidy_bnodes(body: bytes, media: str) -> bytes:
+    """Rename blank nodes to labels pyoxigraph accepts (Virtuoso sends ``nodeID://b1``)."""
+    labels: dict[str, str] = {}
+
+    def label(value: str) -> str:
+        return labels.setdefault(value, f"b{len(labels)}")
+
+    if media.endswith("json") and b'"bnode"' in body:
+        data = json.loads(body)
+        for binding in data.get("results", {}).get("bindings", []):
+            for term in binding.values():
+                if term.get("type") == "bnode":
+                    term["value"] = label(term["value"])
+        return json.dumps(data, ensure_ascii=False).encode()
+    if media.endswith("xml") and b"<bnode>" in body:
+        return re.sub(
+            rb"<bnode>([^<]*)</bnode>",
+            lambda m: b"<bnode>" + label(m.group(1).decode()).encode() + b"</bnode>",
+            body,
+        )
+    return body
+
+
+class RemoteResult(QueryResult):
+    """A remote store's answer, kept as bytes and parsed on the thread that reads it.
+
+    pyoxigraph objects may only be used on the thread that made them; a result
+    handed from the request thread to a serialising thread must therefore
+    carry bytes, not parsed solutions.
+    """
+
+    def __init__(self, body: bytes, media_type: str) -> None:
+        self.media_type = media_type
+        if media_type in RESULT_MEDIA:
+            self._body = _tidy_bnodes(body, media_type)
+            self._format: Any = RESULT_MEDIA[media_type]
+            parsed = self._parse_results()
+            self.kind = "ask" if isinstance(parsed, ox.QueryBoolean) else "select"
+            self._variables = [] if self.kind == "ask" else [v.value for v in parsed.variables]
+        elif media_type in GRAPH_MEDIA:
+            self._body, self._format, self.kind, self._variables = (
+                body,
+                GRAPH_MEDIA[media_type],
+                "graph",
+                [],
+            )
+        else:
+            raise RemoteStoreError(f"the remote store answered with unexpected {media_type!r}")
+
+    def _parse_results(self) -> Any:
+        try:
+            return ox.parse_query_results(self._body, format=self._format)
+        except SyntaxError as exc:
+            raise RemoteStoreError(f"the remote store sent unreadable results: {exc}") from exc
+
+    def _triples(self) -> Iterator[Any]:
+        try:
+            for q in ox.parse(self._body, format=self._format):
+                yield ox.Triple(q.subject, q.predicate, q.object)
+        except SyntaxError as exc:
+            raise RemoteStoreError(f"the remote store sent unreadable RDF: {exc}") from exc
+
+    @property
+    def variables(self) -> list[str]:
+        return list(self._variables)
+
+    def serialize(self, fmt: Format, out: IO[bytes]) -> None:
+        offered = RDF_FORMATS if self.kind == "graph" else RESULT_FORMATS
+        if fmt not in offered:
+            raise StoreError(f"cannot serialise a {self.kind} result as {fmt.name}")
+        if fmt.media_type == self.media_type:
+            out.write(self._body)
+            return
+        target = oxi_format(fmt)
+        if isinstance(target, ox.RdfFormat):
+            ox.serialize(self._triples(), out, format=target)
+        else:
+            self._parse_results().serialize(out, format=target)
+
+    def rows(self) -> Iterator[Row]:
+        if self.kind == "select":
+            parsed = self._parse_results()
+            names = parsed.variables
+            for sol in parsed:
+                yield {v.value: sol[v] for v in names if sol[v] is not None}
+        elif self.kind == "graph":
+            for t in self._triples():
+                yield {"s": t.subject, "p": t.predicate, "o": t.object}
+        else:
+            raise StoreError("an ASK result has no rows")
+
+    def boolean(self) -> bool:
+        if self.kind != "ask":
+            raise StoreError(f"a {self.kind} result has no boolean")
+        return bool(self._parse_results())
