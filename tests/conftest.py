@@ -48,9 +48,9 @@ def repo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def repo_store(repo_settings: Settings) -> EmbeddedStore:
     """The repository's ontology and data, loaded (without validation) once per session."""
-    store = EmbeddedStore(repo_settings.store_path, writable=True)
+    store = EmbeddedStore(repo_settings.paths.store_path, writable=True)
     files = collect_rdf_files([ROOT / "ontology", ROOT / "data"])
-    store.replace(files, base_iri=repo_settings.base_iri)
+    store.replace(files, base_iri=repo_settings.server.base_iri)
     return store
 
 

@@ -111,7 +111,12 @@ def test_the_check_catches_an_upward_import(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("module", "rank"),
-    [("kgraph", 0), ("kgraph.errors", 0), ("kgraph.store.embedded", 5), ("kgraph.web.routes.pages", 11)],
+    [
+        ("kgraph", 0),
+        ("kgraph.errors", 0),
+        ("kgraph.store.embedded", 5),
+        ("kgraph.web.routes.pages", 11),
+    ],
 )
 def test_layer_of(module: str, rank: int) -> None:
     assert layer_of(module) == rank

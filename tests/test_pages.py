@@ -210,8 +210,8 @@ def test_class_page_paginates(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     settings = make_settings(tmp_path)
-    store = EmbeddedStore(settings.store_path, writable=True)
-    store.replace([ttl], base_iri=settings.base_iri)
+    store = EmbeddedStore(settings.paths.store_path, writable=True)
+    store.replace([ttl], base_iri=settings.server.base_iri)
     with TestClient(create_app(settings, store)) as c:
         first = c.get("/def/Thing").text
         second = c.get("/def/Thing?page=2").text
@@ -253,8 +253,8 @@ def hostile_client(tmp_path: Path) -> TestClient:
         encoding="utf-8",
     )
     settings: Settings = make_settings(tmp_path)
-    store = EmbeddedStore(settings.store_path, writable=True)
-    store.replace([ttl], base_iri=settings.base_iri)
+    store = EmbeddedStore(settings.paths.store_path, writable=True)
+    store.replace([ttl], base_iri=settings.server.base_iri)
     return TestClient(create_app(settings, store))
 
 
@@ -290,8 +290,8 @@ def test_a_hub_lists_a_few_incoming_links_and_links_to_all(tmp_path: Path) -> No
         encoding="utf-8",
     )
     settings = make_settings(tmp_path, query_workers=0)
-    store = EmbeddedStore(settings.store_path, writable=True)
-    store.replace([ttl], base_iri=settings.base_iri)
+    store = EmbeddedStore(settings.paths.store_path, writable=True)
+    store.replace([ttl], base_iri=settings.server.base_iri)
     with TestClient(create_app(settings, store)) as c:
         page = c.get("/id/board/hub", headers={"Accept": "text/html"})
         assert page.status_code == 200

@@ -55,8 +55,10 @@ def pub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Te
 
     tmp = tmp_path_factory.mktemp("pub")
     settings = shapes_settings(tmp)
-    store = EmbeddedStore(settings.store_path, writable=True)
-    store.replace(collect_rdf_files([ROOT / "ontology", ROOT / "data"]), base_iri=settings.base_iri)
+    store = EmbeddedStore(settings.paths.store_path, writable=True)
+    store.replace(
+        collect_rdf_files([ROOT / "ontology", ROOT / "data"]), base_iri=settings.server.base_iri
+    )
     with TestClient(create_app(settings, store)) as client:
         yield settings, client
 
@@ -121,10 +123,10 @@ def test_check_fails_when_a_required_property_is_removed(
 def test_cli_catalog_check(pub: tuple[Settings, TestClient], tmp_path: Path) -> None:
     settings, _ = pub
     runner = CliRunner()
-    env = {"KGRAPH_DCAT_AP_DIR": str(settings.dcat_ap_dir),
-           "KGRAPH_DCAT_AP_SE_DIR": str(settings.dcat_ap_se_dir),
-           "KGRAPH_DUMPS_DIR": str(settings.dumps_path)}  # fmt: skip
-    ok = runner.invoke(cli, ["catalog", "--check", "--store", settings.store], env=env)
+    env = {"KGRAPH_DCAT_AP_DIR": str(settings.validation.dcat_ap_dir),
+           "KGRAPH_DCAT_AP_SE_DIR": str(settings.validation.dcat_ap_se_dir),
+           "KGRAPH_DUMPS_DIR": str(settings.paths.dumps_path)}  # fmt: skip
+    ok = runner.invoke(cli, ["catalog", "--check", "--store", settings.paths.store], env=env)
     assert ok.exit_code == 0, ok.output
     assert "0 violation(s)" in ok.output
     # shapes that demand what the record lacks: the check fails with the report
@@ -136,13 +138,13 @@ def test_cli_catalog_check(pub: tuple[Settings, TestClient], tmp_path: Path) -> 
         "[ sh:path dcat:record ; sh:minCount 1 ] .\n"
     )
     failed = runner.invoke(
-        cli, ["catalog", "--check", "--store", settings.store],
+        cli, ["catalog", "--check", "--store", settings.paths.store],
         env={**env, "KGRAPH_DCAT_AP_SE_DIR": str(strict)},
     )  # fmt: skip
     assert failed.exit_code != 0
     assert "dcat:record" in failed.output
     missing = runner.invoke(
-        cli, ["catalog", "--check", "--store", settings.store],
+        cli, ["catalog", "--check", "--store", settings.paths.store],
         env={**env, "KGRAPH_DCAT_AP_DIR": str(tmp_path / "nowhere")},
     )  # fmt: skip
     assert missing.exit_code != 0
@@ -169,7 +171,7 @@ def test_portal_rules(pub: tuple[Settings, TestClient]) -> None:
     refs = re.findall(r'rdf:(?:about|resource)="([^"]*)"', xml)
     assert refs and all(r.startswith(("http://", "https://", "mailto:")) for r in refs)
     catalog = next(graph.subjects(RDF.type, DCAT.Catalog))
-    assert graph.value(catalog, DCTERMS.license) == URIRef(settings.license_iri)
+    assert graph.value(catalog, DCTERMS.license) == URIRef(settings.catalogue.license_iri)
     for agent in graph.subjects(RDF.type, FOAF.Agent):
         assert graph.value(agent, DCTERMS.type) is not None
         assert graph.value(agent, FOAF.name) is not None
@@ -178,7 +180,7 @@ def test_portal_rules(pub: tuple[Settings, TestClient]) -> None:
         assert point is not None
     for point in graph.subjects(RDF.type, VCARD.Kind):
         email = graph.value(point, VCARD.hasEmail)
-        assert email is not None and str(email) == f"mailto:{settings.contact_email}"
+        assert email is not None and str(email) == f"mailto:{settings.catalogue.contact_email}"
     dists = list(graph.subjects(RDF.type, DCAT.Distribution))
     assert len(dists) >= 4
     for dist in dists:
@@ -206,9 +208,9 @@ def test_record_content_from_settings_and_data(tmp_path: Path, small_store: Embe
     publisher = URIRef("https://www.lansstyrelsen.se/kalmar")
     assert (publisher, RDF.type, FOAF.Agent) in graph
     assert str(graph.value(publisher, FOAF.name)) == "Länsstyrelsen i Kalmar län"
-    dataset = URIRef(f"{settings.base_iri}id/dataset/kvinnofrid")
+    dataset = URIRef(f"{settings.server.base_iri}id/dataset/kvinnofrid")
     assert graph.value(dataset, DCTERMS.publisher) == publisher
-    assert graph.value(dataset, DCTERMS.license) == URIRef(settings.license_iri)
+    assert graph.value(dataset, DCTERMS.license) == URIRef(settings.catalogue.license_iri)
     langs = {t.language for t in graph.objects(dataset, DCTERMS.title)}
     assert langs == {"sv", "en"}
     themes = {str(t).rsplit("/", 1)[-1] for t in graph.objects(dataset, DCAT.theme)}
@@ -230,7 +232,7 @@ def test_temporal_and_spatial_coverage_from_the_data(pub: tuple[Settings, TestCl
         )
     ]
     assert years
-    dataset = URIRef(f"{settings.base_iri}id/dataset/kvinnofrid")
+    dataset = URIRef(f"{settings.server.base_iri}id/dataset/kvinnofrid")
     period = graph.value(dataset, DCTERMS.temporal)
     assert (period, RDF.type, DCTERMS.PeriodOfTime) in graph
     assert str(graph.value(period, DCAT.startDate)) == f"{min(years)}-01-01"
@@ -369,8 +371,8 @@ def test_dumps_regenerate_after_the_store_is_replaced(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     data = tmp_path / "a.ttl"
     data.write_text('<id/x> <def/year> "2001"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n')
-    store = EmbeddedStore(settings.store_path, writable=True)
-    store.replace([data], base_iri=settings.base_iri)
+    store = EmbeddedStore(settings.paths.store_path, writable=True)
+    store.replace([data], base_iri=settings.server.base_iri)
     with TestClient(create_app(settings, store)) as client:
         first = client.get("/dumps/?format=json").json()
         body1 = client.get("/dumps/kvinnofrid.nt.gz").content
@@ -378,7 +380,7 @@ def test_dumps_regenerate_after_the_store_is_replaced(tmp_path: Path) -> None:
             data.read_text()
             + '<id/y> <def/year> "2009"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n'
         )
-        store.replace([data], base_iri=settings.base_iri)
+        store.replace([data], base_iri=settings.server.base_iri)
         second = client.get("/dumps/?format=json").json()
         assert second["version"] == store.info().version != first["version"]
         body2 = client.get("/dumps/kvinnofrid.nt.gz").content
@@ -392,5 +394,5 @@ def test_dumps_regenerate_after_the_store_is_replaced(tmp_path: Path) -> None:
         assert str(end) == "2009-12-31"
         void = rdflib.Graph().parse(data=client.get("/.well-known/void").content, format="turtle")
         assert int(next(void.objects(None, VOID.triples))) == 2
-    sets = [p.name for p in settings.dumps_path.iterdir() if not p.name.startswith(".")]
+    sets = [p.name for p in settings.paths.dumps_path.iterdir() if not p.name.startswith(".")]
     assert store.info().version in sets and len(sets) <= 2  # older sets pruned

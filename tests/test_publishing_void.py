@@ -67,10 +67,10 @@ def test_void_partitions(void: rdflib.Graph, repo_store: EmbeddedStore) -> None:
 
 
 def test_void_links(void: rdflib.Graph, client: TestClient, repo_settings: Settings) -> None:
-    base = repo_settings.base_iri
+    base = repo_settings.server.base_iri
     assert void.value(DATASET, VOID.sparqlEndpoint) == URIRef(f"{base}sparql")
     assert str(void.value(DATASET, VOID.uriSpace)) == f"{base}id/"
-    assert void.value(DATASET, DCTERMS.license) == URIRef(repo_settings.license_iri)
+    assert void.value(DATASET, DCTERMS.license) == URIRef(repo_settings.catalogue.license_iri)
     assert void.value(DATASET, DCTERMS.modified) is not None
     assert {t.language for t in void.objects(DATASET, DCTERMS.title)} == {"sv", "en"}
     examples = list(void.objects(DATASET, VOID.exampleResource))
@@ -159,10 +159,12 @@ def test_void_and_record_conform_to_the_project_dataset_shapes(
 ) -> None:
     import pyshacl
 
-    shapes_file = repo_settings.shapes_dir / "dataset-shapes.ttl"
+    shapes_file = repo_settings.paths.shapes_dir / "dataset-shapes.ttl"
     if not shapes_file.is_file():
         pytest.skip("shapes/dataset-shapes.ttl not present")
-    shapes = rdflib.Graph().parse(shapes_file, format="turtle", publicID=repo_settings.base_iri)
+    shapes = rdflib.Graph().parse(
+        shapes_file, format="turtle", publicID=repo_settings.server.base_iri
+    )
     record = rdflib.Graph().parse(data=client.get("/catalog.ttl").content, format="turtle")
     for graph in (void, record):
         conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, inference="none")

@@ -109,7 +109,7 @@ def test_settings_and_errors() -> None:
     with pytest.raises(ConfigError, match="update URL"):
         store.update("INSERT DATA { <a:a> <a:b> <a:c> }")
     s = remote_settings(base, to="http://db:8890/sparql-auth", auth="digest", user="dba")
-    assert s.remote_query_url == "http://db:8890/sparql-auth"
+    assert s.remote.query_url == "http://db:8890/sparql-auth"
     with pytest.raises(ConfigError, match="not an http"):
         remote_settings(base, to="ftp://db/update")
     with pytest.raises(ConfigError, match="remote_auth"):

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("server")]
 
 @pytest.fixture(scope="module")
 def server(repo_settings: Settings, repo_store: EmbeddedStore) -> Iterator[KgraphServer]:
-    srv = KgraphServer(repo_settings.store_path)
+    srv = KgraphServer(repo_settings.paths.store_path)
     try:
         srv.wait_ready()
         yield srv
@@ -82,7 +82,7 @@ def test_sparqlwrapper_sees_syntax_errors(server: KgraphServer) -> None:
 def test_several_http_workers(repo_settings: Settings, repo_store: EmbeddedStore) -> None:
     """`kgraph serve --workers 2`: each worker builds the app from the same settings."""
     srv = KgraphServer(
-        repo_settings.store_path, args=["--workers", "2"], env={"KGRAPH_MAX_RESULT_ROWS": "3"}
+        repo_settings.paths.store_path, args=["--workers", "2"], env={"KGRAPH_MAX_RESULT_ROWS": "3"}
     )
     try:
         srv.wait_ready()

@@ -40,8 +40,8 @@ def w3c(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         max_result_rows=1_000_000,
         query_timeout_s=120,
     )
-    store = EmbeddedStore(settings.store_path, writable=True)
-    store.replace([FIXTURES / "kasei.trig"], base_iri=settings.base_iri)
+    store = EmbeddedStore(settings.paths.store_path, writable=True)
+    store.replace([FIXTURES / "kasei.trig"], base_iri=settings.server.base_iri)
     with TestClient(create_app(settings, store)) as client:
         yield client
 

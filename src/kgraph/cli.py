@@ -133,7 +133,7 @@ def build(paths: tuple[Path, ...], reference: bool, settings: Settings) -> None:
     from kgraph.shacl.report import collect_rdf_files
     from kgraph.store import open_store
 
-    chosen = list(paths) or settings.default_paths()
+    chosen = list(paths) or settings.paths.default_paths()
     size = sum(f.stat().st_size for f in collect_rdf_files(chosen))
     store = open_store(settings, writable=True)
     with progress_bar(size, "loading") as progress:
@@ -167,36 +167,35 @@ def serve(host: str | None, port: int | None, workers: int | None, settings: Set
     from kgraph.store import open_store
     from kgraph.web.app import configure_logging, create_app
 
-    settings = settings.model_copy(
-        update={k: v for k, v in {"host": host, "port": port}.items() if v is not None}
-    )
+    settings = settings.replace(host=host, port=port)
     store = open_store(settings)  # fail now, with a clear message, if there is nothing to serve
     info = store.info()
     click.echo(
         f"serving {info.triples} triples from {info.location} at "
-        f"http://{settings.host}:{settings.port}/ (base IRI {settings.base_iri})",
+        f"http://{settings.server.host}:{settings.server.port}/ "
+        f"(base IRI {settings.server.base_iri})",
         err=True,
     )
-    workers = workers or settings.workers
+    workers = workers or settings.server.workers
     if workers > 1:  # each uvicorn worker builds the app itself, from the same settings
         os.environ[SETTINGS_ENV] = settings.model_dump_json()
         uvicorn.run(
             "kgraph.web.app:app_from_environment",
             factory=True,
-            host=settings.host,
-            port=settings.port,
-            log_level=settings.log_level,
+            host=settings.server.host,
+            port=settings.server.port,
+            log_level=settings.server.log_level,
             workers=workers,
-            access_log=not settings.access_log,
+            access_log=not settings.server.access_log,
         )
         return
     configure_logging(settings)
     uvicorn.run(
         create_app(settings, store),
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        access_log=not settings.access_log,
+        host=settings.server.host,
+        port=settings.server.port,
+        log_level=settings.server.log_level,
+        access_log=not settings.server.access_log,
     )
 
 
@@ -224,14 +223,14 @@ def publish(paths: tuple[Path, ...], settings: Settings, **remote: str | None) -
     from kgraph.shacl.reference import collect_rdf_files
 
     settings = remote_settings(settings, **remote)  # type: ignore[arg-type]
-    chosen = list(paths) or settings.default_paths()
+    chosen = list(paths) or settings.paths.default_paths()
     size = sum(f.stat().st_size for f in collect_rdf_files(chosen))
     with progress_bar(size, "publishing") as progress:
         result = run_publish(settings, chosen, progress=progress)
     info = result.info
     click.echo(
         f"published {info.triples} triples into <{info.extra.get('graph')}> at "
-        f"{settings.remote_update_url} (version {info.version})"
+        f"{settings.remote.update_url} (version {info.version})"
     )
 
 
@@ -254,7 +253,7 @@ def query(query_or_file: str, fmt: str | None, settings: Settings) -> None:
     path = Path(query_or_file)
     text = path.read_text(encoding="utf-8") if path.is_file() else query_or_file
     store = open_store(settings)
-    result = sparql.run_query(store, QueryRequest(text), base_iri=settings.base_iri)
+    result = sparql.run_query(store, QueryRequest(text), base_iri=settings.server.base_iri)
     out = sys.stdout.buffer
     if fmt is None and result.kind in ("select", "ask"):
         _print_table(result)
@@ -315,21 +314,19 @@ def catalog(check: bool, profile: str, fmt: str, settings: Settings) -> None:
     ../shared/dcat-ap) and dcat_ap_se_dir; it prints the report and exits 3
     on any violation.
     """
-    from kgraph.formats import GRAPH_FORMATS, by_name
+    from kgraph.formats import GRAPH_FORMATS
+    from kgraph.negotiation import negotiate
     from kgraph.opendata.catalog import build_catalog
     from kgraph.opendata.catalog_check import check_record
     from kgraph.opendata.dumps import DumpCache
     from kgraph.store import open_store
 
-    chosen = by_name(fmt, GRAPH_FORMATS)
+    chosen = negotiate(fmt, None, GRAPH_FORMATS)
     store = open_store(settings)
     manifest = DumpCache(settings).current(store)
     record = build_catalog(settings, store, manifest, profile=profile)
     if not check:
-        rdflib_name = {"turtle": "turtle", "rdfxml": "xml", "jsonld": "json-ld"}
-        sys.stdout.buffer.write(
-            record.serialize(format=rdflib_name.get(chosen.name, "nt"), encoding="utf-8")
-        )
+        sys.stdout.buffer.write(record.serialize(format=chosen.rdflib, encoding="utf-8"))
         return
     report = check_record(record, settings, profile)
     click.echo(report.render())
@@ -353,7 +350,7 @@ def synth(triples: int, out: Path, seed: int, settings: Settings) -> None:
     """Write synthetic data of the domain's shapes (valid against shapes/) for benchmarks."""
     from kgraph.build.synth import synth_file
 
-    n = synth_file(out, triples=triples, base_iri=settings.base_iri, seed=seed)
+    n = synth_file(out, triples=triples, base_iri=settings.server.base_iri, seed=seed)
     click.echo(f"wrote {n} triples to {out}", err=True)
 
 

@@ -1,28 +1,48 @@
-"""The media types kgraph reads and writes, in one table.
+"""Every format kgraph reads or writes, in one table.
+
+A :class:`Format` row says what the format is called (its short name, the
+names and media types clients also use for it), its media type and file
+suffixes, what it can carry (query results, a graph, a dataset of named
+graphs, a page), and how the libraries name it: rdflib's plugin name (the
+engine's own format is found from the media type, in ``store/``), the W3C
+format IRI and the EU file-type code that service descriptions and the
+catalogue record use. Routes, the CLI, dumps and the stores pick from the
+tuples below; :func:`kgraph.negotiation.negotiate` chooses among them.
 
 >>> RDF_BY_SUFFIX["ttl"].media_type
 'text/turtle'
 >>> by_name("json", RESULT_FORMATS).media_type
 'application/sparql-results+json'
+>>> for_file("data/places.ttl.gz").name
+'turtle'
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Literal
 
 from kgraph.errors import NotAcceptable
+
+Carries = Literal["results", "graph", "dataset", "document", "request"]
 
 
 @dataclass(frozen=True)
 class Format:
-    """A serialisation: its short name(s), media type, file suffix."""
+    """One serialisation and everything the code needs to know about it."""
 
-    name: str
+    name: str  # the short name: `?format=`, the CLI's --format
     media_type: str
-    suffix: str
-    aliases: tuple[str, ...] = ()
-    dataset: bool = False  # can carry named graphs
+    suffix: str  # the file suffix (without the dot)
+    carries: Carries
+    label: str  # the name people know it by
+    aliases: tuple[str, ...] = ()  # other names and media types clients use for it
+    rdflib_name: str | None = None  # rdflib's parser/serialiser plugin
+    w3c: str | None = None  # local name under http://www.w3.org/ns/formats/
+    eu_file_type: str | None = None  # http://publications.europa.eu/resource/authority/file-type/
+    read_suffixes: tuple[str, ...] = ()  # further suffixes of files read in this format
 
     @property
     def content_type(self) -> str:
@@ -31,27 +51,70 @@ class Format:
             return f"{self.media_type}; charset=utf-8"
         return self.media_type
 
+    @property
+    def rdflib(self) -> str:
+        """rdflib's plugin name. Raises ValueError for a format that is not RDF."""
+        if self.rdflib_name is None:
+            raise ValueError(f"{self.label} is not an RDF format")
+        return self.rdflib_name
 
+    @property
+    def dataset(self) -> bool:
+        """Can carry named graphs."""
+        return self.carries == "dataset"
+
+    @property
+    def rdf(self) -> bool:
+        """An RDF syntax (a graph or a dataset)."""
+        return self.carries in ("graph", "dataset")
+
+
+# fmt: off
 # Results of SELECT and ASK (SPARQL 1.1 Query Results formats).
-SPARQL_JSON = Format("json", "application/sparql-results+json", "srj", ("srj",))
-SPARQL_XML = Format("xml", "application/sparql-results+xml", "srx", ("srx",))
-SPARQL_CSV = Format("csv", "text/csv", "csv")
-SPARQL_TSV = Format("tsv", "text/tab-separated-values", "tsv")
+SPARQL_JSON = Format("json", "application/sparql-results+json", "srj", "results", "SPARQL JSON",
+                     ("srj",), w3c="SPARQL_Results_JSON", eu_file_type="JSON")
+SPARQL_XML = Format("xml", "application/sparql-results+xml", "srx", "results", "SPARQL XML",
+                    ("srx",), w3c="SPARQL_Results_XML", eu_file_type="XML")
+SPARQL_CSV = Format("csv", "text/csv", "csv", "results", "CSV",
+                    w3c="SPARQL_Results_CSV", eu_file_type="CSV")
+SPARQL_TSV = Format("tsv", "text/tab-separated-values", "tsv", "results", "TSV",
+                    w3c="SPARQL_Results_TSV", eu_file_type="TSV")
+
+# Graphs (CONSTRUCT, DESCRIBE, resource descriptions, dumps) and datasets.
+TURTLE = Format("turtle", "text/turtle", "ttl", "graph", "Turtle", ("ttl",), "turtle",
+                "Turtle", "RDF_TURTLE")
+NTRIPLES = Format("ntriples", "application/n-triples", "nt", "graph", "N-Triples",
+                  ("nt", "n-triples"), "nt", "N-Triples", "RDF_N_TRIPLES")
+RDFXML = Format("rdfxml", "application/rdf+xml", "rdf", "graph", "RDF/XML",
+                ("rdf", "xml", "rdf/xml"), "xml", "RDF_XML", "RDF_XML", ("owl", "xml"))
+JSONLD = Format("jsonld", "application/ld+json", "jsonld", "graph", "JSON-LD",
+                ("json-ld", "json"), "json-ld", "JSON-LD", "JSON_LD")
+TRIG = Format("trig", "application/trig", "trig", "dataset", "TriG", (), "trig",
+              "TriG", "RDF_TRIG")
+NQUADS = Format("nquads", "application/n-quads", "nq", "dataset", "N-Quads",
+                ("nq", "n-quads"), "nquads", "N-Quads", "RDF_N_QUADS")
+
+# Documents for people and for scripts that are not RDF.
+HTML = Format("html", "text/html", "html", "document", "HTML", eu_file_type="HTML")
+JSON = Format("json", "application/json", "json", "document", "JSON", eu_file_type="JSON")
+PLAIN_TEXT = Format("text", "text/plain", "txt", "document", "plain text", eu_file_type="TXT")
+GZIP = Format("gzip", "application/gzip", "gz", "document", "gzip", eu_file_type="GZIP")
+
+# Request bodies of the SPARQL 1.1 Protocol and the Graph Store Protocol.
+FORM = Format("form", "application/x-www-form-urlencoded", "", "request", "HTML form")
+SPARQL_QUERY = Format("sparql-query", "application/sparql-query", "rq", "request", "SPARQL query")
+SPARQL_UPDATE = Format("sparql-update", "application/sparql-update", "ru", "request",
+                       "SPARQL update")
+# fmt: on
+
 RESULT_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV)
-
-# Graphs (CONSTRUCT, DESCRIBE, resource descriptions, dumps).
-TURTLE = Format("turtle", "text/turtle", "ttl", ("ttl",))
-NTRIPLES = Format("ntriples", "application/n-triples", "nt", ("nt", "n-triples"))
-RDFXML = Format("rdfxml", "application/rdf+xml", "rdf", ("rdf", "xml", "rdf/xml"))
-JSONLD = Format("jsonld", "application/ld+json", "jsonld", ("json-ld", "json"))
-TRIG = Format("trig", "application/trig", "trig", (), dataset=True)
-NQUADS = Format("nquads", "application/n-quads", "nq", ("nq", "n-quads"), dataset=True)
-RDF_FORMATS: tuple[Format, ...] = (TURTLE, NTRIPLES, RDFXML, JSONLD, TRIG, NQUADS)
+BOOLEAN_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML)  # CSV/TSV carry no boolean
 GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, NTRIPLES, RDFXML, JSONLD)
+DATASET_FORMATS: tuple[Format, ...] = (TRIG, NQUADS)
+RDF_FORMATS: tuple[Format, ...] = (*GRAPH_FORMATS, *DATASET_FORMATS)
+ALL_FORMATS: tuple[Format, ...] = (*RESULT_FORMATS, *RDF_FORMATS, HTML, JSON, PLAIN_TEXT)
 
-HTML = Format("html", "text/html", "html")
-
-RDF_BY_SUFFIX = {f.suffix: f for f in RDF_FORMATS}
+RDF_BY_SUFFIX = {s: f for f in RDF_FORMATS for s in (f.suffix, *f.read_suffixes)}
 
 # Media types that clients send but that are not the canonical ones.
 MEDIA_ALIASES = {
@@ -82,3 +145,10 @@ def by_name(name: str, offered: Sequence[Format]) -> Format:
     raise NotAcceptable(
         f"unknown format {name!r}; offered: {names}", [f.media_type for f in offered]
     )
+
+
+def for_file(path: str | PurePath) -> Format | None:
+    """The RDF format of a file, by its suffix (``.gz`` looked through); None if not RDF."""
+    name = PurePath(path).name.lower().removesuffix(".gz")
+    suffix = name.rpartition(".")[2] if "." in name else ""
+    return RDF_BY_SUFFIX.get(suffix)

@@ -1,4 +1,15 @@
-"""Content negotiation: a pure function from an ``Accept`` header to a media type.
+"""Content negotiation: pure functions from what a request asks for to what it gets.
+
+:func:`negotiate` is the one way from a ``format`` parameter and an ``Accept``
+header to an offered :class:`~kgraph.formats.Format` or a 406; every route and
+the CLI use it. :func:`choose` ranks media types; :func:`choose_language`
+languages.
+
+>>> from kgraph.formats import GRAPH_FORMATS, HTML
+>>> negotiate(None, "text/html,*/*;q=0.8", (*GRAPH_FORMATS, HTML)).name
+'html'
+>>> negotiate("ttl", "text/html", GRAPH_FORMATS).name     # the parameter wins
+'turtle'
 
 >>> choose("text/turtle;q=0.5, application/ld+json", ["text/turtle", "application/ld+json"])
 'application/ld+json'
@@ -10,12 +21,14 @@ True
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from werkzeug.datastructures import LanguageAccept, MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from kgraph.formats import MEDIA_ALIASES
+from kgraph.errors import NotAcceptable
+from kgraph.formats import MEDIA_ALIASES, Format, by_name
 
 
 def _normalise(accept: MIMEAccept) -> MIMEAccept:
@@ -78,3 +91,27 @@ def choose_language(accept_language: str | None, offered: Sequence[str]) -> str:
     scored = [(quality(lang), -i, lang) for i, lang in enumerate(offered)]
     best = max(scored)
     return best[2] if best[0] > 0 else offered[0]
+
+
+def negotiate(format_param: str | None, accept: str | None, offered: Sequence[Format]) -> Format:
+    """The format to answer with: a ``format`` parameter (a name, alias or media type)
+    wins over ``Accept``; with neither, the first offered.
+
+    Raises :class:`~kgraph.errors.NotAcceptable` (406) listing the offered media types.
+    Remembers its answers (clients send the same few headers again and again).
+    """
+    return _negotiate(format_param or None, accept, tuple(offered))
+
+
+@functools.lru_cache(maxsize=1024)
+def _negotiate(format_param: str | None, accept: str | None, offered: tuple[Format, ...]) -> Format:
+    if format_param is not None:
+        return by_name(format_param, offered)
+    media = choose(accept, [f.media_type for f in offered])
+    if media is None:
+        listed = ", ".join(f.media_type for f in offered)
+        raise NotAcceptable(
+            f"no offered media type matches Accept: {accept}; offered: {listed}",
+            [f.media_type for f in offered],
+        )
+    return next(f for f in offered if f.media_type == media)

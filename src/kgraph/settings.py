@@ -1,45 +1,96 @@
 """Settings, built by :func:`load_settings` and passed in; nothing is read at import.
 
+Settings come in groups (``server``, ``paths``, ``limits``, ``validation``,
+``remote``, ``catalogue``); each setting also has one flat name, which is the
+name of its environment variable after ``KGRAPH_`` (``max_body_bytes`` is
+``limits.max_body_bytes`` and ``KGRAPH_MAX_BODY_BYTES``; the remote store's
+settings are ``remote_*``: ``KGRAPH_REMOTE_QUERY_URL`` is ``remote.query_url``).
+
 Sources, later ones winning: defaults, a TOML file (``kgraph.toml`` in the
-working directory, or the path in ``KGRAPH_CONFIG``), environment variables
-``KGRAPH_*``, then explicit overrides (CLI options, tests).
+working directory, or the path in ``KGRAPH_CONFIG``; flat keys at the top or
+under ``[kgraph]``, or groups as tables such as ``[kgraph.limits]``),
+environment variables ``KGRAPH_*``, then explicit overrides (CLI options, tests).
 
 >>> s = load_settings(base_iri="https://data.example.se/", config_file=None)
->>> s.base_iri
-'https://data.example.se/'
+>>> s.server.base_iri, s.limits.max_body_bytes
+('https://data.example.se/', 1048576)
+>>> s.replace(query_timeout_s=2).limits.query_timeout_s
+2.0
+>>> FLAT["remote_query_url"]
+('remote', 'query_url')
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kgraph.errors import ConfigError
 
 
-class Settings(BaseSettings):
-    """Every knob of kgraph. Construct with :func:`load_settings`."""
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    model_config = SettingsConfigDict(env_prefix="KGRAPH_", extra="forbid", frozen=True)
 
-    base_iri: str = "http://127.0.0.1:8000/"
-    store: str = ".kgraph/store"
+class ServerSettings(_Group):
+    """The web server: where it listens, what it is called, how it logs."""
+
+    base_iri: str = "http://127.0.0.1:8000/"  # base of every IRI served
     host: str = "127.0.0.1"
-    workers: int = Field(1, ge=1)  # HTTP worker processes for `kgraph serve`
     port: int = Field(8000, ge=0, le=65535)
+    workers: int = Field(1, ge=1)  # HTTP worker processes for `kgraph serve`
+    access_log: bool = True  # JSON lines on the logger kgraph.access
+    log_level: str = "info"
+    write_token: str | None = None  # bearer token for /update and /store; None: writes off
 
+    @field_validator("base_iri")
+    @classmethod
+    def _base_ends_with_slash(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) IRI")
+        return v if v.endswith("/") else v + "/"
+
+
+class PathSettings(_Group):
+    """Where the store, the sources and the generated files are."""
+
+    store: str = ".kgraph/store"  # a store directory, or a SPARQL endpoint URL
     ontology_dir: Path = Path("ontology")
     data_dir: Path = Path("data")
     shapes_dir: Path = Path("shapes")
     queries_dir: Path = Path("queries")
     dumps_dir: Path | None = None  # default: <store>/../dumps
 
-    # limits
+    @property
+    def is_remote(self) -> bool:
+        """True when ``store`` is a SPARQL endpoint URL rather than a directory."""
+        return self.store.startswith(("http://", "https://"))
+
+    @property
+    def store_path(self) -> Path:
+        return Path(self.store)
+
+    @property
+    def dumps_path(self) -> Path:
+        if self.dumps_dir is not None:
+            return self.dumps_dir
+        if self.is_remote:
+            return Path(".kgraph/dumps")
+        return self.store_path.parent / "dumps"
+
+    def default_paths(self) -> list[Path]:
+        """The paths ``build``/``validate`` use when none are given."""
+        return [self.ontology_dir, self.data_dir]
+
+
+class LimitSettings(_Group):
+    """What one request, one query and one client may use (docs/reliability.md)."""
+
     max_body_bytes: int = Field(1_048_576, ge=1)
     max_query_chars: int = Field(100_000, ge=1)
     max_url_chars: int = Field(16_384, ge=256)
@@ -49,25 +100,39 @@ class Settings(BaseSettings):
     query_workers_max: int = Field(8, ge=1)  # the most queries running at once
     rate_limit_per_minute: int | None = Field(None, ge=1)  # per client address
     rate_limit_burst: int | None = Field(None, ge=1)  # default: rate_limit_per_minute
-    access_log: bool = True  # JSON lines on the logger kgraph.access
+    result_cache_bytes: int = Field(32 * 2**20, ge=0)  # answers kept per process; 0: off
+    dump_wait_s: float = Field(300.0, gt=0)  # how long a request waits for dumps to be written
+
+
+class ValidationSettings(_Group):
+    """The SHACL gate, and the official shapes the catalogue record is checked against."""
+
     fast_validation_bytes: int = Field(2 * 2**20, ge=0)  # inputs this big: SHACL via SPARQL
     reference_validation: bool = False  # always pyshacl (slow on large inputs)
-    result_cache_bytes: int = Field(32 * 2**20, ge=0)  # /sparql answers kept per process; 0: off
+    # copies of the official DCAT-AP / DCAT-AP-SE shapes, for `kgraph catalog --check`
+    dcat_ap_dir: Path = Path("../shared/dcat-ap")
+    dcat_ap_se_dir: Path = Path("../shared/dcat-ap-se")
 
-    # remote store (issue: scaling out)
-    remote_query_url: str | None = None
-    remote_update_url: str | None = None
-    remote_graph_store_url: str | None = None
-    remote_graph: str | None = None
-    remote_user: str | None = None
-    remote_password: str | None = None
-    remote_auth: str = "basic"  # basic | digest | bearer
-    remote_token: str | None = None
-    remote_timeout_s: float = Field(30.0, gt=0)
-    remote_retries: int = Field(3, ge=0)
-    remote_chunk_bytes: int = Field(4 * 1024 * 1024, ge=1)  # upload request size when publishing
 
-    # publishing metadata (DCAT-AP-SE)
+class RemoteStoreSettings(_Group):
+    """A remote SPARQL 1.1 store (docs/scaling-out.md). Flat names: ``remote_*``."""
+
+    query_url: str | None = None
+    update_url: str | None = None
+    graph_store_url: str | None = None
+    graph: str | None = None
+    user: str | None = None
+    password: str | None = None
+    auth: str = "basic"  # basic | digest | bearer
+    token: str | None = None
+    timeout_s: float = Field(30.0, gt=0)
+    retries: int = Field(3, ge=0)
+    chunk_bytes: int = Field(4 * 1024 * 1024, ge=1)  # upload request size when publishing
+
+
+class CatalogueSettings(_Group):
+    """Who publishes the data and how the dataset is described (VoID, DCAT-AP-SE)."""
+
     publisher_name: str = "kgraph"
     publisher_iri: str | None = None
     publisher_type: str = "http://purl.org/adms/publishertype/NationalAuthority"
@@ -75,7 +140,6 @@ class Settings(BaseSettings):
     contact_name: str = "kgraph"
     license_iri: str = "http://creativecommons.org/publicdomain/zero/1.0/"
     license_type: str = "http://purl.org/adms/licencetype/PublicDomain"  # ADMS licence type
-    # the dataset and catalogue record (VoID, DCAT-AP-SE; see docs/publishing.md)
     dataset_id: str = Field("kvinnofrid", pattern=r"^[a-z0-9][a-z0-9-]*$")
     dataset_title_sv: str = "Länsstyrelsernas arbete mot mäns våld mot kvinnor"
     dataset_title_en: str = (
@@ -104,44 +168,85 @@ class Settings(BaseSettings):
     catalog_title_en: str = "Catalogue of open data from kgraph"
     catalog_description_sv: str = "Datamängder och tjänster som publiceras av denna kgraph-server."
     catalog_description_en: str = "Datasets and services published by this kgraph server."
-    # SHACL shapes for `kgraph catalog --check` (copies of the official DCAT-AP / -SE files)
-    dcat_ap_dir: Path = Path("../shared/dcat-ap")
-    dcat_ap_se_dir: Path = Path("../shared/dcat-ap-se")
-    dump_wait_s: float = Field(300.0, gt=0)  # how long a request waits for dumps to be written
 
-    write_token: str | None = None
-    log_level: str = "info"
 
-    @field_validator("base_iri")
-    @classmethod
-    def _base_ends_with_slash(cls, v: str) -> str:
-        if not v.startswith(("http://", "https://")):
-            raise ValueError("must be an http(s) IRI")
-        return v if v.endswith("/") else v + "/"
+class Settings(_Group):
+    """Every knob of kgraph, by group. Construct with :func:`load_settings`."""
 
-    @property
-    def is_remote(self) -> bool:
-        """True when ``store`` is a SPARQL endpoint URL rather than a directory."""
-        return self.store.startswith(("http://", "https://"))
+    server: ServerSettings = ServerSettings()
+    paths: PathSettings = PathSettings()
+    limits: LimitSettings = LimitSettings()
+    validation: ValidationSettings = ValidationSettings()
+    remote: RemoteStoreSettings = RemoteStoreSettings()
+    catalogue: CatalogueSettings = CatalogueSettings()
 
-    @property
-    def store_path(self) -> Path:
-        return Path(self.store)
+    def replace(self, **flat: Any) -> Settings:
+        """A copy with the settings named (by their flat names) changed and validated.
 
-    @property
-    def dumps_path(self) -> Path:
-        if self.dumps_dir is not None:
-            return self.dumps_dir
-        if self.is_remote:
-            return Path(".kgraph/dumps")
-        return self.store_path.parent / "dumps"
+        Values of ``None`` are ignored. Raises ConfigError.
+        """
+        values = _nested(self.model_dump())
+        values.update({k: v for k, v in flat.items() if v is not None})
+        return _validate(values)
 
-    def default_paths(self) -> list[Path]:
-        """The paths ``build``/``validate`` use when none are given."""
-        return [self.ontology_dir, self.data_dir]
+
+GROUPS: dict[str, type[_Group]] = {
+    name: field.annotation  # type: ignore[misc]
+    for name, field in Settings.model_fields.items()
+}
+_PREFIX = {"remote": "remote_"}
+# flat name -> (group, field); the flat name is the environment variable after KGRAPH_
+FLAT: dict[str, tuple[str, str]] = {
+    _PREFIX.get(group, "") + field: (group, field)
+    for group, model in GROUPS.items()
+    for field in model.model_fields
+}
+
+
+def _nested(dumped: dict[str, Any]) -> dict[str, Any]:
+    """A ``model_dump()`` of :class:`Settings` as flat names."""
+    return {
+        _PREFIX.get(group, "") + field: value
+        for group, fields in dumped.items()
+        for field, value in fields.items()
+    }
+
+
+def _validate(flat: dict[str, Any]) -> Settings:
+    grouped: dict[str, dict[str, Any]] = {group: {} for group in GROUPS}
+    for name, value in flat.items():
+        if name in GROUPS and isinstance(value, dict):  # a TOML table [kgraph.limits]
+            for field, v in value.items():
+                grouped[name][field] = v
+            continue
+        if name not in FLAT:
+            raise ConfigError(f"unknown setting {name!r}")
+        group, field = FLAT[name]
+        grouped[group][field] = value
+    try:
+        return Settings.model_validate(grouped)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = [str(p) for p in err["loc"]]
+        where = _PREFIX.get(loc[0], "") + ".".join(loc[1:]) if len(loc) > 1 else ".".join(loc)
+        raise ConfigError(f"setting {where!r}: {err['msg']}") from exc
 
 
 SETTINGS_ENV = "KGRAPH_SETTINGS_JSON"
+
+
+def _from_environment(name: str, value: str) -> Any:
+    """An environment variable's value: JSON for list settings (``["SOCI", "JUST"]``),
+    else the string (pydantic converts numbers and booleans)."""
+    if name in FLAT:
+        group, field = FLAT[name]
+        annotation = GROUPS[group].model_fields[field].annotation
+        if getattr(annotation, "__origin__", None) is list:
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"KGRAPH_{name.upper()}: not a JSON list: {exc}") from exc
+    return value
 
 
 def settings_from_environment() -> Settings:
@@ -157,7 +262,7 @@ def settings_from_environment() -> Settings:
 
 
 def load_settings(config_file: Path | str | None = "", **overrides: Any) -> Settings:
-    """Build settings from defaults, a TOML file, ``KGRAPH_*`` and ``overrides``.
+    """Build settings from defaults, a TOML file, ``KGRAPH_*`` and ``overrides`` (flat names).
 
     ``config_file=""`` means: ``$KGRAPH_CONFIG`` or ``./kgraph.toml`` if present;
     ``None`` means no file. Overrides whose value is ``None`` are ignored.
@@ -179,17 +284,13 @@ def load_settings(config_file: Path | str | None = "", **overrides: Any) -> Sett
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: {exc}") from exc
         values.update(data.get("kgraph", data))
-    env = {
-        k[len("KGRAPH_") :].lower(): v
-        for k, v in os.environ.items()
-        if k.startswith("KGRAPH_") and k not in ("KGRAPH_CONFIG", SETTINGS_ENV)
-    }
-    values.update(env)
+    values.update(
+        {
+            name: _from_environment(name, v)
+            for k, v in os.environ.items()
+            if k.startswith("KGRAPH_") and k not in ("KGRAPH_CONFIG", SETTINGS_ENV)
+            for name in [k[len("KGRAPH_") :].lower()]
+        }
+    )
     values.update({k: v for k, v in overrides.items() if v is not None})
-    try:
-        # Pass everything explicitly so that precedence is ours, not pydantic's.
-        return Settings.model_validate(values)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(f"setting {where!r}: {err['msg']}") from exc
+    return _validate(values)

@@ -58,7 +58,7 @@ def test_publish_then_republish_changed_data(
     oxigraph: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings = ox_settings(tmp_path, oxigraph)
-    graph = settings.remote_graph
+    graph = settings.remote.graph
     assert graph is not None
     v1 = synthetic(tmp_path / "v1.ttl", 300, "v1")
     publish_cli(oxigraph, graph, FIXTURE, v1)
@@ -89,7 +89,7 @@ def test_publish_then_republish_changed_data(
 def test_publish_without_graph_store_uses_insert_data(oxigraph: Server, tmp_path: Path) -> None:
     base = app_settings(tmp_path, oxigraph.urls["query"], remote_chunk_bytes=2000)
     settings = remote_settings(base, to=oxigraph.urls["update"])
-    assert settings.remote_graph_store_url is None
+    assert settings.remote.graph_store_url is None
     chunks: list[int] = []
     result = publish(
         settings, [synthetic(tmp_path / "d.ttl", 600)], on_chunk=lambda n, _: chunks.append(n)
@@ -167,7 +167,7 @@ def test_sigkill_during_publish_keeps_the_previous_version(
     oxigraph: Server, tmp_path: Path
 ) -> None:
     settings = ox_settings(tmp_path, oxigraph)
-    graph = settings.remote_graph
+    graph = settings.remote.graph
     assert graph is not None
     old = synthetic(tmp_path / "a.ttl", 120, "vA")
     new = synthetic(tmp_path / "b.ttl", 600, "vB")
@@ -243,7 +243,7 @@ def test_rejected_upload_is_one_line_and_keeps_graph(
     oxigraph: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings = ox_settings(tmp_path, oxigraph)
-    graph = settings.remote_graph
+    graph = settings.remote.graph
     assert graph is not None
     publish(settings, [FIXTURE])
     before = RemoteStore.from_settings(settings).info()
@@ -321,7 +321,7 @@ def test_app_over_oxigraph(oxigraph: Server, tmp_path: Path) -> None:
         for fmt in RESULT_FORMATS:
             r = client.get("/sparql", params={"query": q, "format": fmt.name})
             assert r.status_code == 200 and "Blekinge" in r.text, fmt
-        d = f"DESCRIBE <{settings.base_iri}id/county/kalmar>"
+        d = f"DESCRIBE <{settings.server.base_iri}id/county/kalmar>"
         for fmt in RDF_FORMATS:
             r = client.post(
                 "/sparql",
@@ -355,7 +355,7 @@ def test_app_over_oxigraph(oxigraph: Server, tmp_path: Path) -> None:
     with dumped.open("wb") as fh:
         store.dump(NTRIPLES, fh)
     assert len(dumped.read_bytes().splitlines()) == expected.triples
-    assert json.loads(store.describe(f"{settings.base_iri}id/county/kalmar", RDF_FORMATS[3]))
+    assert json.loads(store.describe(f"{settings.server.base_iri}id/county/kalmar", RDF_FORMATS[3]))
 
 
 def test_repository_data_publishes_whole(
@@ -400,7 +400,7 @@ def test_every_web_feature_over_oxigraph(oxigraph: Server, tmp_path: Path) -> No
         void = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
         assert void.status_code == 200
         vg = rdflib.Graph().parse(data=void.text, format="turtle")
-        dataset = rdflib.URIRef(settings.base_iri + "id/dataset/kvinnofrid")
+        dataset = rdflib.URIRef(settings.server.base_iri + "id/dataset/kvinnofrid")
         assert int(vg.value(dataset, rdflib.VOID.triples)) == expected
         catalog = client.get("/catalog.rdf")
         assert catalog.status_code == 200

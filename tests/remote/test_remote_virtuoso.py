@@ -42,7 +42,7 @@ def test_publish_and_republish(virtuoso: Server, tmp_path: Path, gsp: bool) -> N
     settings = writer_settings(tmp_path, virtuoso, gsp=gsp, remote_chunk_bytes=4000)
     first = publish(settings, [FIXTURE, synthetic(tmp_path / "a.ttl", 300, "v1")]).info
     assert first.triples == 334
-    reader = RemoteStore.from_settings(reader_settings(tmp_path, virtuoso, settings.remote_graph))
+    reader = RemoteStore.from_settings(reader_settings(tmp_path, virtuoso, settings.remote.graph))
     # scoped to the published graph: none of Virtuoso's own system triples
     assert reader.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].value == "334"
     assert (reader.info().version, reader.info().triples) == (first.version, first.triples)
@@ -79,7 +79,7 @@ def test_wrong_password_is_one_clear_line(
 def test_app_over_virtuoso(virtuoso: Server, tmp_path: Path) -> None:
     settings = writer_settings(tmp_path, virtuoso)
     publish(settings, [FIXTURE])
-    served = reader_settings(tmp_path, virtuoso, settings.remote_graph)
+    served = reader_settings(tmp_path, virtuoso, settings.remote.graph)
     with TestClient(create_app(served)) as client:
         assert client.get("/readyz").status_code == 200
         q = (

@@ -26,29 +26,29 @@ class BuildResult:
 def validate_paths(
     settings: Settings, paths: Sequence[Path], *, reference: bool | None = None
 ) -> ValidationReport:
-    """Validate ``paths`` (default: ontology and data) against ``settings.shapes_dir``.
+    """Validate ``paths`` (default: ontology and data) against ``settings.paths.shapes_dir``.
 
-    Inputs of ``settings.fast_validation_bytes`` or more go through the fast
+    Inputs of ``settings.validation.fast_validation_bytes`` or more go through the fast
     check (:mod:`kgraph.shacl.fast`), smaller ones through pyshacl; ``reference``
-    (or ``settings.reference_validation``) forces pyshacl, ``reference=False``
+    (or ``settings.validation.reference_validation``) forces pyshacl, ``reference=False``
     the fast check.
 
     Raises RdfSyntaxError for a file that does not parse, InputError for a missing path.
     """
-    paths = list(paths) or settings.default_paths()
-    ontology = collect_rdf_files([settings.ontology_dir]) if settings.ontology_dir.exists() else []
-    shapes = collect_rdf_files([settings.shapes_dir]) if settings.shapes_dir.exists() else []
+    paths = list(paths) or settings.paths.default_paths()
+    ontology = collect_rdf_files([settings.paths.ontology_dir]) if settings.paths.ontology_dir.exists() else []
+    shapes = collect_rdf_files([settings.paths.shapes_dir]) if settings.paths.shapes_dir.exists() else []
     files = collect_rdf_files(paths)
     if reference is None:
         size = sum(f.stat().st_size for f in files)
-        reference = settings.reference_validation or size < settings.fast_validation_bytes
+        reference = settings.validation.reference_validation or size < settings.validation.fast_validation_bytes
     if reference:  # pyshacl: the reference, slow on large inputs
         from kgraph.shacl.reference import validate
 
-        return validate(paths, base_iri=settings.base_iri, shapes=shapes, ontology=ontology)
+        return validate(paths, base_iri=settings.server.base_iri, shapes=shapes, ontology=ontology)
     from kgraph.shacl.fast import validate_fast  # the same verdicts, by SPARQL
 
-    return validate_fast(paths, base_iri=settings.base_iri, shapes=shapes, ontology=ontology)
+    return validate_fast(paths, base_iri=settings.server.base_iri, shapes=shapes, ontology=ontology)
 
 
 def build(
@@ -63,11 +63,11 @@ def build(
 
     Raises ValidationFailed (with the report), RdfSyntaxError, StoreError.
     """
-    paths = list(paths) or settings.default_paths()
+    paths = list(paths) or settings.paths.default_paths()
     report = validate_paths(settings, paths, reference=reference)
     if not report.conforms:
         n = len(report.violations())
         raise ValidationFailed(f"{n} violation(s): nothing was loaded", report)
     files = collect_rdf_files(paths)
-    info = store.replace(files, base_iri=settings.base_iri, progress=progress)
+    info = store.replace(files, base_iri=settings.server.base_iri, progress=progress)
     return BuildResult(report, info)

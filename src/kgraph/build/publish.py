@@ -6,7 +6,7 @@ published graph). The published graph changes only if everything succeeded,
 and running it again is always safe.
 
 >>> s = remote_settings(load_settings(None), to="http://127.0.0.1:7878/update")
->>> s.remote_query_url, s.remote_update_url
+>>> s.remote.query_url, s.remote.update_url
 ('http://127.0.0.1:7878/query', 'http://127.0.0.1:7878/update')
 """
 
@@ -48,7 +48,7 @@ def remote_settings(
         if url is not None and not url.startswith(("http://", "https://")):
             raise ConfigError(f"{name} {url!r}: not an http(s) URL")
     derived = to[: -len("/update")] + "/query" if to.endswith("/update") else to
-    chosen = query_url or settings.remote_query_url or derived
+    chosen = query_url or settings.remote.query_url or derived
     updates = {
         "store": chosen,
         "remote_query_url": chosen,
@@ -60,7 +60,7 @@ def remote_settings(
         "remote_auth": auth,
         "remote_token": token,
     }
-    return settings.model_copy(update={k: v for k, v in updates.items() if v is not None})
+    return settings.replace(**updates)
 
 
 def publish(
@@ -76,7 +76,7 @@ def publish(
     ValidationFailed (nothing uploaded), RdfSyntaxError, StoreUnavailable,
     RemoteStoreError, ConfigError; on any error the published graph is unchanged.
     """
-    if not settings.remote_update_url:
+    if not settings.remote.update_url:
         raise ConfigError("setting 'remote_update_url': publishing needs an update URL (--to)")
     store = RemoteStore.from_settings(settings)
     store.on_chunk = on_chunk

@@ -183,8 +183,7 @@ def _rdflib_term(t: Any) -> Term:
 
 def _serialise(graph: rdflib.Graph, fmt: Format) -> bytes:
     """A small rdflib graph in ``fmt``."""
-    names = {"turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml", "ntriples": "nt"}
-    return graph.serialize(format=names[fmt.name], encoding="utf-8")
+    return graph.serialize(format=fmt.rdflib, encoding="utf-8")
 
 
 # -------------------------------------------------------------------- labels

@@ -21,6 +21,7 @@ from decimal import Decimal
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
+from kgraph.formats import GZIP, RDF_FORMATS, by_name
 from kgraph.opendata.dumps import DumpFile, Manifest
 from kgraph.opendata.void import dataset_iri
 from kgraph.settings import Settings
@@ -36,15 +37,6 @@ NUTS = "http://data.europa.eu/nuts/code/"
 SWEDEN = f"{EU}country/SWE"
 STABLE = URIRef(f"{EU}planned-availability/STABLE")
 
-# EU file-type authority codes for our formats
-FILE_TYPES = {
-    "ntriples": "RDF_N_TRIPLES",
-    "turtle": "RDF_TURTLE",
-    "jsonld": "JSON_LD",
-    "rdfxml": "RDF_XML",
-    "nquads": "RDF_N_QUADS",
-    "trig": "RDF_TRIG",
-}
 
 # The two-digit SCB county code -> NUTS 2021 level-3 code of the same county.
 NUTS3_BY_COUNTY_CODE = {
@@ -57,15 +49,15 @@ NUTS3_BY_COUNTY_CODE = {
 
 
 def catalog_iri(settings: Settings) -> str:
-    return f"{settings.base_iri}id/catalog/{settings.dataset_id}"
+    return f"{settings.server.base_iri}id/catalog/{settings.catalogue.dataset_id}"
 
 
 def publisher_iri(settings: Settings) -> str:
-    return settings.publisher_iri or f"{settings.base_iri}id/agent/publisher"
+    return settings.catalogue.publisher_iri or f"{settings.server.base_iri}id/agent/publisher"
 
 
 def distribution_iri(settings: Settings, dump: DumpFile) -> str:
-    return f"{settings.base_iri}id/distribution/{dump.name.replace('.', '-')}"
+    return f"{settings.server.base_iri}id/distribution/{dump.name.replace('.', '-')}"
 
 
 def year_range(store: GraphStore) -> tuple[int, int] | None:
@@ -111,7 +103,7 @@ def build_catalog(
     allow no other algorithm). The default is DCAT-AP(-SE) 3.0.1.
     """
     dcat2 = profile.startswith("2.")
-    base = settings.base_iri
+    base = settings.server.base_iri
     g = Graph()
     for prefix, ns in (
         ("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD),
@@ -123,8 +115,8 @@ def build_catalog(
     dataset = URIRef(dataset_iri(settings))
     service = URIRef(f"{base}id/service/sparql")
     publisher = URIRef(publisher_iri(settings))
-    contact = URIRef(f"{base}id/contact/{settings.dataset_id}")
-    licence = URIRef(settings.license_iri)
+    contact = URIRef(f"{base}id/contact/{settings.catalogue.dataset_id}")
+    licence = URIRef(settings.catalogue.license_iri)
     swedish = URIRef(f"{EU}language/SWE")
     english = URIRef(f"{EU}language/ENG")
     homepage = URIRef(base)
@@ -132,29 +124,35 @@ def build_catalog(
 
     # shared nodes, typed for the range shapes
     g.add((licence, RDF.type, DCTERMS.LicenseDocument))
-    g.add((licence, DCTERMS.type, URIRef(settings.license_type)))
-    _concept(g, settings.license_type)
+    g.add((licence, DCTERMS.type, URIRef(settings.catalogue.license_type)))
+    _concept(g, settings.catalogue.license_type)
     for language in (swedish, english):
         g.add((language, RDF.type, DCTERMS.LinguisticSystem))
     g.add((homepage, RDF.type, FOAF.Document))
     g.add((publisher, RDF.type, FOAF.Agent))
-    g.add((publisher, FOAF.name, Literal(settings.publisher_name)))
-    g.add((publisher, DCTERMS.type, URIRef(settings.publisher_type)))
-    _concept(g, settings.publisher_type)
+    g.add((publisher, FOAF.name, Literal(settings.catalogue.publisher_name)))
+    g.add((publisher, DCTERMS.type, URIRef(settings.catalogue.publisher_type)))
+    _concept(g, settings.catalogue.publisher_type)
     g.add((contact, RDF.type, VCARD.Kind))
     g.add((contact, RDF.type, VCARD.Organization))
-    g.add((contact, VCARD.fn, Literal(settings.contact_name)))
-    g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{settings.contact_email}")))
+    g.add((contact, VCARD.fn, Literal(settings.catalogue.contact_name)))
+    g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{settings.catalogue.contact_email}")))
 
     # the catalogue
     g.add((catalog, RDF.type, DCAT.Catalog))
-    _texts(g, catalog, DCTERMS.title, settings.catalog_title_sv, settings.catalog_title_en)
+    _texts(
+        g,
+        catalog,
+        DCTERMS.title,
+        settings.catalogue.catalog_title_sv,
+        settings.catalogue.catalog_title_en,
+    )
     _texts(
         g,
         catalog,
         DCTERMS.description,
-        settings.catalog_description_sv,
-        settings.catalog_description_en,
+        settings.catalogue.catalog_description_sv,
+        settings.catalogue.catalog_description_en,
     )
     g.add((catalog, DCTERMS.publisher, publisher))
     g.add((catalog, DCTERMS.license, licence))
@@ -172,13 +170,19 @@ def build_catalog(
 
     # the dataset
     g.add((dataset, RDF.type, DCAT.Dataset))
-    _texts(g, dataset, DCTERMS.title, settings.dataset_title_sv, settings.dataset_title_en)
+    _texts(
+        g,
+        dataset,
+        DCTERMS.title,
+        settings.catalogue.dataset_title_sv,
+        settings.catalogue.dataset_title_en,
+    )
     _texts(
         g,
         dataset,
         DCTERMS.description,
-        settings.dataset_description_sv,
-        settings.dataset_description_en,
+        settings.catalogue.dataset_description_sv,
+        settings.catalogue.dataset_description_en,
     )
     g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
     g.add((dataset, DCTERMS.publisher, publisher))
@@ -193,14 +197,17 @@ def build_catalog(
     g.add((dataset, DCAT.landingPage, homepage))
     g.add((dataset, DCTERMS.conformsTo, URIRef(f"{base}def/")))
     g.add((URIRef(f"{base}def/"), RDF.type, DCTERMS.Standard))
-    for code in settings.dataset_themes:
+    for code in settings.catalogue.dataset_themes:
         theme = URIRef(f"{EU}data-theme/{code}")
         g.add((theme, RDF.type, SKOS.Concept))
         g.add((theme, SKOS.inScheme, themes))
         g.add((theme, SKOS.prefLabel, Literal(code, lang="en")))
         for node in (dataset, service):
             g.add((node, DCAT.theme, theme))
-    keywords = (("sv", settings.dataset_keywords_sv), ("en", settings.dataset_keywords_en))
+    keywords = (
+        ("sv", settings.catalogue.dataset_keywords_sv),
+        ("en", settings.catalogue.dataset_keywords_en),
+    )
     for lang, words in keywords:
         for word in words:
             for node in (dataset, service):
@@ -262,15 +269,10 @@ def _distribution(
     *,
     dcat2: bool,
 ) -> None:
-    base = settings.base_iri
+    base = settings.server.base_iri
     g.add((dist, RDF.type, DCAT.Distribution))
-    label = {
-        "ntriples": "N-Triples",
-        "turtle": "Turtle",
-        "jsonld": "JSON-LD",
-        "rdfxml": "RDF/XML",
-        "nquads": "N-Quads",
-    }.get(dump.format, dump.format)
+    fmt = by_name(dump.format, RDF_FORMATS)
+    label = fmt.label
     packed = " (gzip)" if dump.compressed else ""
     g.add((dist, DCTERMS.title, Literal(f"Hela datamängden som {label}{packed}", lang="sv")))
     g.add((dist, DCTERMS.title, Literal(f"The whole dataset as {label}{packed}", lang="en")))
@@ -280,12 +282,12 @@ def _distribution(
     g.add((dist, DCAT.mediaType, media))
     g.add((media, RDF.type, DCTERMS.MediaType))
     if dump.compressed:
-        gz = URIRef(IANA + "application/gzip")
+        gz = URIRef(IANA + GZIP.media_type)
         g.add((dist, DCAT.compressFormat, gz))
         g.add((gz, RDF.type, DCTERMS.MediaType))
-    fmt = URIRef(f"{EU}file-type/{FILE_TYPES[dump.format]}")
-    g.add((dist, DCTERMS.format, fmt))
-    g.add((fmt, RDF.type, DCTERMS.MediaTypeOrExtent))
+    file_type = URIRef(f"{EU}file-type/{fmt.eu_file_type}")
+    g.add((dist, DCTERMS.format, file_type))
+    g.add((file_type, RDF.type, DCTERMS.MediaTypeOrExtent))
     size = (
         Literal(Decimal(dump.bytes), datatype=XSD.decimal)
         if dcat2

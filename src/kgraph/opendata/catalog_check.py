@@ -85,8 +85,8 @@ def profile_files(settings: Settings, profile: str = "3.0.1") -> list[Path]:
     """The shape files of ``profile``. Raises ConfigError if one is missing."""
     if profile not in _FILES:
         raise ConfigError(f"unknown DCAT-AP profile {profile!r}; known: {', '.join(PROFILES)}")
-    files = [settings.dcat_ap_dir / f for f in _FILES[profile]]
-    files.append(settings.dcat_ap_se_dir / SE_ADDITIONS)
+    files = [settings.validation.dcat_ap_dir / f for f in _FILES[profile]]
+    files.append(settings.validation.dcat_ap_se_dir / SE_ADDITIONS)
     for f in files:
         if not f.is_file():
             raise ConfigError(

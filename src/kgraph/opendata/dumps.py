@@ -10,7 +10,7 @@ place, so a reader never sees half a dump set. The store's ``info().version``
 is read before and after writing; if it changed, the files are thrown away and
 written again, so every file of a set comes from the same version.
 
-The server keeps dump sets under ``settings.dumps_path/<store version>/``
+The server keeps dump sets under ``settings.paths.dumps_path/<store version>/``
 (:class:`DumpCache`): a request finds the set of the version being served, or
 writes it first (under a lock), and prunes older sets.
 
@@ -39,7 +39,17 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from kgraph.errors import StoreError, StoreUnavailable
-from kgraph.formats import JSONLD, NQUADS, NTRIPLES, RDFXML, TURTLE, Format
+from kgraph.formats import (
+    GZIP,
+    JSONLD,
+    NQUADS,
+    NTRIPLES,
+    RDF_FORMATS,
+    RDFXML,
+    TURTLE,
+    Format,
+    by_name,
+)
 from kgraph.opendata.void import compute_void
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
@@ -77,8 +87,8 @@ class DumpFile:
     def content_type(self) -> str:
         """The ``Content-Type`` it is served with."""
         if self.compressed:
-            return "application/gzip"
-        return Format(self.format, self.media_type, "").content_type
+            return GZIP.media_type
+        return by_name(self.format, RDF_FORMATS).content_type
 
 
 @dataclass(frozen=True)
@@ -177,7 +187,7 @@ def _write_set(store: GraphStore, settings: Settings, folder: Path) -> Manifest 
     named = has_named_graphs(store)
     triples = default_graph_triples(store)
     files = []
-    for name, fmt, gz in planned_files(settings.dataset_id, named_graphs=named):
+    for name, fmt, gz in planned_files(settings.catalogue.dataset_id, named_graphs=named):
         path = folder / name
         _write_one(store, fmt, gz, path)
         statements = before.triples if fmt.dataset else triples
@@ -245,14 +255,14 @@ def write_dumps(store: GraphStore, settings: Settings, out: Path) -> Manifest:
 class DumpCache:
     """The dump set of the version being served, written on first request after a change.
 
-    One instance per app. Sets live under ``settings.dumps_path/<version>/``; a
+    One instance per app. Sets live under ``settings.paths.dumps_path/<version>/``; a
     thread lock and a file lock make sure one writer per folder, also across
     worker processes.
     """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.root = settings.dumps_path
+        self.root = settings.paths.dumps_path
         self._lock = threading.Lock()
         self._manifests: dict[str, Manifest] = {}
 
@@ -281,12 +291,12 @@ class DumpCache:
         """The dump set of ``store``'s current version; writes it if missing.
 
         Raises StoreUnavailable when another request has been writing it for
-        longer than ``settings.dump_wait_s``; StoreError if writing fails.
+        longer than ``settings.limits.dump_wait_s``; StoreError if writing fails.
         """
         found = self._cached(store.info().version)
         if found is not None:
             return found
-        if not self._lock.acquire(timeout=self.settings.dump_wait_s):
+        if not self._lock.acquire(timeout=self.settings.limits.dump_wait_s):
             raise StoreUnavailable("the dumps are being written; try again shortly")
         try:
             with self._file_lock():

@@ -57,11 +57,11 @@ class VoidStats:
 
 def dataset_iri(settings: Settings) -> str:
     """``<base>id/dataset/<dataset_id>``."""
-    return f"{settings.base_iri}id/dataset/{settings.dataset_id}"
+    return f"{settings.server.base_iri}id/dataset/{settings.catalogue.dataset_id}"
 
 
 def uri_space(settings: Settings) -> str:
-    return f"{settings.base_iri}id/"
+    return f"{settings.server.base_iri}id/"
 
 
 def namespace(iri: str) -> str:
@@ -144,7 +144,7 @@ def void_graph(
     stats: VoidStats, settings: Settings, *, dump_names: Sequence[str], modified: str
 ) -> Graph:
     """The VoID description of the dataset as an rdflib graph."""
-    base = settings.base_iri
+    base = settings.server.base_iri
     g = Graph()
     g.bind("void", VOID)
     g.bind("dct", DCTERMS)
@@ -154,11 +154,11 @@ def void_graph(
     g.add((doc, RDF.type, VOID.DatasetDescription))
     g.add((doc, FOAF.primaryTopic, ds))
     g.add((ds, RDF.type, VOID.Dataset))
-    g.add((ds, DCTERMS.title, Literal(settings.dataset_title_sv, lang="sv")))
-    g.add((ds, DCTERMS.title, Literal(settings.dataset_title_en, lang="en")))
-    g.add((ds, DCTERMS.description, Literal(settings.dataset_description_sv, lang="sv")))
-    g.add((ds, DCTERMS.description, Literal(settings.dataset_description_en, lang="en")))
-    g.add((ds, DCTERMS.license, URIRef(settings.license_iri)))
+    g.add((ds, DCTERMS.title, Literal(settings.catalogue.dataset_title_sv, lang="sv")))
+    g.add((ds, DCTERMS.title, Literal(settings.catalogue.dataset_title_en, lang="en")))
+    g.add((ds, DCTERMS.description, Literal(settings.catalogue.dataset_description_sv, lang="sv")))
+    g.add((ds, DCTERMS.description, Literal(settings.catalogue.dataset_description_en, lang="en")))
+    g.add((ds, DCTERMS.license, URIRef(settings.catalogue.license_iri)))
     if modified:
         g.add((ds, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
     g.add((ds, FOAF.homepage, URIRef(base)))

@@ -110,14 +110,14 @@ def make_executor(
     settings: Settings, store: GraphStore, on_timeout: Callable[[], None] | None = None
 ) -> QueryExecutor:
     """Worker processes for an embedded store (unless ``query_workers = 0``), else threads."""
-    if settings.query_workers > 0 and isinstance(store, EmbeddedStore):
+    if settings.limits.query_workers > 0 and isinstance(store, EmbeddedStore):
         return ProcessExecutor(
             WorkerPool(
                 store.root,
-                spare=settings.query_workers,
-                max_workers=settings.query_workers_max,
-                timeout_s=settings.query_timeout_s,
+                spare=settings.limits.query_workers,
+                max_workers=settings.limits.query_workers_max,
+                timeout_s=settings.limits.query_timeout_s,
                 on_timeout=on_timeout,
             )
         )
-    return ThreadExecutor(store, settings.query_timeout_s, on_timeout)
+    return ThreadExecutor(store, settings.limits.query_timeout_s, on_timeout)

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
+from kgraph import formats
 from kgraph.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 
-FORM = "application/x-www-form-urlencoded"
-DIRECT = "application/sparql-query"
-UPDATE_DIRECT = "application/sparql-update"
+FORM = formats.FORM.media_type
+DIRECT = formats.SPARQL_QUERY.media_type
+UPDATE_DIRECT = formats.SPARQL_UPDATE.media_type
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,7 @@ def parse_query_request(
             graph_params = params
         elif mtype == UPDATE_DIRECT:
             raise BadRequest(
-                "this is the query endpoint: it runs no updates (Content-Type "
-                "application/sparql-update)"
+                f"this is the query endpoint: it runs no updates (Content-Type {UPDATE_DIRECT})"
             )
         elif mtype is None:
             raise UnsupportedMediaType(

@@ -7,42 +7,29 @@
 
 from __future__ import annotations
 
-import functools
+import rdflib
 
-from kgraph.errors import BadRequest, NotAcceptable
+from kgraph.errors import BadRequest
 from kgraph.formats import (
+    BOOLEAN_FORMATS,
     GRAPH_FORMATS,
     HTML,
     RDF_FORMATS,
     RESULT_FORMATS,
+    TURTLE,
     Format,
-    by_name,
 )
-from kgraph.negotiation import choose
+from kgraph.negotiation import negotiate
 from kgraph.query.protocol import QueryRequest, looks_like_update
 from kgraph.store.base import GraphStore, QueryKind, QueryResult
 
 W3C_FORMATS = "http://www.w3.org/ns/formats/"
-FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/rdf+xml": "RDF_XML",
-    "application/ld+json": "JSON-LD",
-    "application/trig": "TriG",
-    "application/n-quads": "N-Quads",
-}
 
 
 def offered_formats(kind: QueryKind, *, html: bool = False) -> list[Format]:
     """What a result of ``kind`` can be serialised to, in order of preference."""
-    formats = list(RESULT_FORMATS) if kind in ("select", "ask") else list(RDF_FORMATS)
-    if kind == "ask":
-        formats = formats[:2]  # CSV/TSV have no boolean form
-    return [*formats, HTML] if html else formats
+    formats = {"select": RESULT_FORMATS, "ask": BOOLEAN_FORMATS, "graph": RDF_FORMATS}[kind]
+    return [*formats, HTML] if html else list(formats)
 
 
 def choose_format(
@@ -53,24 +40,7 @@ def choose_format(
     Raises :class:`NotAcceptable` listing the offered media types. Remembers the
     choices it made (clients send the same few Accept headers again and again).
     """
-    return _choose_format(kind, accept, format_param, html)
-
-
-@functools.lru_cache(maxsize=512)
-def _choose_format(
-    kind: QueryKind, accept: str | None, format_param: str | None, html: bool
-) -> Format:
-    offered = offered_formats(kind, html=html)
-    if format_param:
-        return by_name(format_param, offered)
-    media = choose(accept, [f.media_type for f in offered])
-    if media is None:
-        listed = ", ".join(f.media_type for f in offered)
-        raise NotAcceptable(
-            f"no offered media type matches Accept: {accept}; offered: {listed}",
-            [f.media_type for f in offered],
-        )
-    return next(f for f in offered if f.media_type == media)
+    return negotiate(format_param, accept, offered_formats(kind, html=html))
 
 
 def run_query(store: GraphStore, req: QueryRequest, *, base_iri: str | None = None) -> QueryResult:
@@ -85,10 +55,19 @@ def run_query(store: GraphStore, req: QueryRequest, *, base_iri: str | None = No
     )
 
 
+def service_description(endpoint: str, dataset_iri: str, void_iri: str, fmt: Format) -> bytes:
+    """The service description in ``fmt`` (an RDF graph format)."""
+    turtle = service_description_turtle(endpoint, dataset_iri, void_iri)
+    if fmt is TURTLE:
+        return turtle.encode()
+    graph = rdflib.Graph().parse(data=turtle, format="turtle")
+    return graph.serialize(format=fmt.rdflib, encoding="utf-8")
+
+
 def service_description_turtle(endpoint: str, dataset_iri: str, void_iri: str) -> str:
     """A SPARQL 1.1 Service Description of the endpoint, as Turtle."""
-    results = " , ".join(f"<{W3C_FORMATS}{FORMAT_IRIS[f.media_type]}>" for f in RESULT_FORMATS)
-    graphs = " , ".join(f"<{W3C_FORMATS}{FORMAT_IRIS[f.media_type]}>" for f in GRAPH_FORMATS)
+    results = " , ".join(f"<{W3C_FORMATS}{f.w3c}>" for f in RESULT_FORMATS)
+    graphs = " , ".join(f"<{W3C_FORMATS}{f.w3c}>" for f in GRAPH_FORMATS)
     return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix void: <http://rdfs.org/ns/void#> .
 @prefix dct: <http://purl.org/dc/terms/> .

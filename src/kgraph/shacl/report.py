@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kgraph.errors import InputError
+from kgraph.formats import RDF_BY_SUFFIX, for_file
 
-__all__ = ["FORMATS", "PREFIXES", "ValidationReport", "Violation", "collect_rdf_files"]
+__all__ = ["PREFIXES", "ValidationReport", "Violation", "collect_rdf_files"]
 
 # fmt: off
-FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld",
-           ".rdf": "xml", ".owl": "xml", ".xml": "xml"}
 PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#", "sh": "http://www.w3.org/ns/shacl#",
@@ -87,8 +86,9 @@ class ValidationReport:
 
 
 def _format(path: Path) -> str | None:
-    name = path.name.lower().removesuffix(".gz")
-    return FORMATS.get(Path(name).suffix)
+    """rdflib's name for the format of ``path``, or None if it is not an RDF file."""
+    fmt = for_file(path)
+    return fmt.rdflib if fmt is not None else None
 
 
 def collect_rdf_files(paths: Sequence[Path]) -> list[Path]:
@@ -105,9 +105,8 @@ def collect_rdf_files(paths: Sequence[Path]) -> list[Path]:
             found += sorted(p for p in path.rglob("*") if p.is_file() and _format(p))
         elif path.is_file():
             if _format(path) is None:
-                raise InputError(
-                    f"{path}: not an RDF file (expected one of {', '.join(FORMATS)}, or .gz)"
-                )
+                known = ", ".join("." + s for s in RDF_BY_SUFFIX)
+                raise InputError(f"{path}: not an RDF file (expected one of {known}, or .gz)")
             found.append(path)
         else:
             raise InputError(f"{path}: no such file or folder")

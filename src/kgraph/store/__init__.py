@@ -20,18 +20,18 @@ if TYPE_CHECKING:  # query worker processes import the store without pydantic
 
 
 def open_store(settings: Settings, *, writable: bool = False) -> GraphStore:
-    """The store that ``settings.store`` names: a directory, or a SPARQL endpoint URL.
+    """The store that ``settings.paths.store`` names: a directory, or a SPARQL endpoint URL.
 
     Raises :class:`~kgraph.errors.StoreUnavailable` if it cannot be opened.
     """
-    if settings.is_remote:
+    if settings.paths.is_remote:
         from kgraph.store.remote import RemoteStore
 
         remote: GraphStore = RemoteStore.from_settings(settings)
         return remote
     from kgraph.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(settings.store_path, writable=writable)
+    return EmbeddedStore(settings.paths.store_path, writable=writable)
 
 
 __all__ = ["GraphStore", "QueryResult", "StoreInfo", "open_store"]

@@ -158,12 +158,12 @@ def _ntriples(data: bytes, fmt: Format, base_iri: str) -> str:
 
     from kgraph.errors import RdfSyntaxError, StoreError
 
-    parser = {"turtle": "turtle", "ntriples": "nt"}.get(fmt.name)
-    if parser is None:  # JSON-LD contexts and RDF/XML entities could make the parser fetch URLs
-        raise StoreError(f"graph writes take Turtle or N-Triples, not {fmt.name}")
+    if fmt.name not in ("turtle", "ntriples"):
+        # JSON-LD contexts and RDF/XML entities could make the parser fetch URLs
+        raise StoreError(f"graph writes take Turtle or N-Triples, not {fmt.label}")
     graph = rdflib.Graph()
     try:
-        graph.parse(data=data, format=parser, publicID=base_iri)
+        graph.parse(data=data, format=fmt.rdflib, publicID=base_iri)
     except Exception as exc:  # rdflib raises many types for bad input
         raise RdfSyntaxError("request body", None, None, " ".join(str(exc).split())[:300]) from exc
     text: str = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")

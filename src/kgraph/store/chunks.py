@@ -26,7 +26,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kgraph.errors import RdfSyntaxError, StoreError
-from kgraph.store.embedded import _rdf_format
+from kgraph.store.embedded import rdf_file_format
 
 QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 _BATCH = 100_000
@@ -88,7 +88,7 @@ def _nt(triples: list[Any]) -> bytes:
 
 
 def _load(store: ox.Store, path: Path, base_iri: str) -> None:
-    fmt = _rdf_format(path)
+    fmt = rdf_file_format(path)
     try:
         if path.name.endswith(".gz"):
             with gzip.open(path, "rb") as fh:

@@ -37,21 +37,20 @@ from kgraph.errors import (
     StoreError,
     StoreUnavailable,
 )
-from kgraph.formats import Format
+from kgraph.formats import Format, for_file
 from kgraph.store.base import GraphStore, Progress, QueryKind, QueryResult, Row, StoreInfo
 from kgraph.store.results import write_select
 
 KEEP_VERSIONS = 2  # the current one and the one before it
 
 
-def _rdf_format(path: Path) -> ox.RdfFormat:
-    name = path.name[:-3] if path.name.endswith(".gz") else path.name
-    suffix = name.rsplit(".", 1)[-1].lower()
-    fmt = {"owl": ox.RdfFormat.RDF_XML, "xml": ox.RdfFormat.RDF_XML}.get(suffix)
-    fmt = fmt or ox.RdfFormat.from_extension(suffix)
-    if fmt is None:
-        raise StoreError(f"{path}: unknown RDF file suffix .{suffix}")
-    return fmt
+def rdf_file_format(path: Path) -> ox.RdfFormat:
+    """The engine's format for an RDF file, by its suffix. Raises StoreError."""
+    fmt = for_file(path)
+    found = ox.RdfFormat.from_media_type(fmt.media_type) if fmt is not None else None
+    if found is None:
+        raise StoreError(f"{path}: unknown RDF file suffix {path.suffix}")
+    return found
 
 
 def oxi_format(fmt: Format) -> ox.RdfFormat | ox.QueryResultsFormat:
@@ -132,7 +131,7 @@ class _CappedResult(QueryResult):
 
     def serialize(self, fmt: Format, out: IO[bytes]) -> None:
         if self.kind == "select":
-            write_select(self._variables, self._items, fmt.media_type, out)
+            write_select(self._variables, self._items, fmt, out)
             return
         try:
             ox.serialize(self._items, out, oxi_format(fmt))  # type: ignore[arg-type]
@@ -353,7 +352,7 @@ class EmbeddedStore(GraphStore):
 
     @staticmethod
     def _load_file(store: ox.Store, path: Path, base_iri: str, graph: str | None = None) -> None:
-        fmt = _rdf_format(path)
+        fmt = rdf_file_format(path)
         to: dict[str, Any] = {"to_graph": ox.NamedNode(graph)} if graph else {}
         try:
             if path.name.endswith(".gz"):

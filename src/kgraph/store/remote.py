@@ -38,7 +38,7 @@ import pyoxigraph as ox
 from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 
 from kgraph.errors import ConfigError, QueryTimeout, RemoteStoreError, StoreError
-from kgraph.formats import NTRIPLES, Format
+from kgraph.formats import FORM, NTRIPLES, RDFXML, SPARQL_JSON, SPARQL_XML, TURTLE, Format
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore, Progress, QueryResult, StoreInfo
 from kgraph.store.chunks import Upload, prepare
@@ -54,8 +54,8 @@ EMPTY_GRAPH = "urn:kgraph:empty"  # asked for when a query names only graphs we 
 KGM = "urn:kgraph:meta#"
 STAGING_PREFIX = "urn:kgraph:staging:"
 CHUNK_BYTES = 4 * 1024 * 1024
-ACCEPT_RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
-ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+ACCEPT_RESULTS = f"{SPARQL_JSON.media_type}, {SPARQL_XML.media_type};q=0.8"
+ACCEPT_GRAPH = f"{NTRIPLES.media_type}, {TURTLE.media_type};q=0.9, {RDFXML.media_type};q=0.5"
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -142,24 +142,26 @@ class RemoteStore(GraphStore):
 
         Raises ConfigError when no query URL is set or the auth kind is unknown.
         """
-        query_url = settings.remote_query_url or (settings.store if settings.is_remote else None)
+        query_url = settings.remote.query_url or (
+            settings.paths.store if settings.paths.is_remote else None
+        )
         if not query_url:
             raise ConfigError("setting 'remote_query_url': a remote store needs a query URL")
         client = HttpClient(
-            auth=settings.remote_auth,
-            user=settings.remote_user,
-            password=settings.remote_password,
-            token=settings.remote_token,
-            timeout_s=settings.remote_timeout_s,
-            retries=settings.remote_retries,
+            auth=settings.remote.auth,
+            user=settings.remote.user,
+            password=settings.remote.password,
+            token=settings.remote.token,
+            timeout_s=settings.remote.timeout_s,
+            retries=settings.remote.retries,
         )
         endpoints = Endpoints(
             query=query_url,
-            update=settings.remote_update_url,
-            graph_store=settings.remote_graph_store_url,
-            graph=settings.remote_graph or DEFAULT_GRAPH,
+            update=settings.remote.update_url,
+            graph_store=settings.remote.graph_store_url,
+            graph=settings.remote.graph or DEFAULT_GRAPH,
         )
-        return cls(endpoints, client, chunk_bytes=settings.remote_chunk_bytes)
+        return cls(endpoints, client, chunk_bytes=settings.remote.chunk_bytes)
 
     # -- reading ---------------------------------------------------------------
 
@@ -242,7 +244,7 @@ class RemoteStore(GraphStore):
         """The published graph in ``fmt`` (its triples in the default graph of dataset formats)."""
         if self.endpoints.graph_store:
             url = self._gsp_url(self.endpoints.graph)
-            request = make_request(url, headers={"Accept": "application/n-triples"})
+            request = make_request(url, headers={"Accept": NTRIPLES.media_type})
             with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as buf:
                 response = self.client.send(request, what="graph download", out=buf)
                 if fmt is NTRIPLES and response.media_type == NTRIPLES.media_type:
@@ -251,7 +253,7 @@ class RemoteStore(GraphStore):
                         out.write(data)
                     return
                 buf.seek(0)
-                result = RemoteResult(buf.read(), response.media_type or "text/turtle")
+                result = RemoteResult(buf.read(), response.media_type or TURTLE.media_type)
         else:
             result = self._run(
                 "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
@@ -271,9 +273,7 @@ class RemoteStore(GraphStore):
     def _update(self, sparql_update: str, *, what: str, idempotent: bool = True) -> None:
         url = self._update_url()
         body = urllib.parse.urlencode({"update": sparql_update}).encode()
-        request = make_request(
-            url, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
-        )
+        request = make_request(url, data=body, headers={"Content-Type": FORM.media_type})
         self.client.send(request, what=what, idempotent=idempotent)
 
     def _gsp_url(self, graph: str) -> str:
@@ -284,7 +284,7 @@ class RemoteStore(GraphStore):
     def _upload_chunk(self, staging: str, data: bytes) -> None:
         if self.endpoints.graph_store:
             request = make_request(
-                self._gsp_url(staging), data=data, headers={"Content-Type": "application/n-triples"}
+                self._gsp_url(staging), data=data, headers={"Content-Type": NTRIPLES.media_type}
             )
             self.client.send(request, what="data upload")
         else:

@@ -9,23 +9,20 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from kgraph.errors import RemoteStoreError, StoreError
-from kgraph.formats import RDF_FORMATS, RESULT_FORMATS, Format
+from kgraph.errors import NotAcceptable, RemoteStoreError, StoreError
+from kgraph.formats import (
+    GRAPH_FORMATS,
+    RDF_FORMATS,
+    RESULT_FORMATS,
+    SPARQL_JSON,
+    SPARQL_XML,
+    Format,
+    by_name,
+)
 from kgraph.store.base import QueryResult, Row
 from kgraph.store.embedded import oxi_format
 
-RESULT_MEDIA = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-}
-GRAPH_MEDIA = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
+READABLE: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, *GRAPH_FORMATS)
 
 
 def _tidy_bnodes(body: bytes, media: str) -> bytes:
@@ -60,22 +57,20 @@ class RemoteResult(QueryResult):
     """
 
     def __init__(self, body: bytes, media_type: str) -> None:
-        self.media_type = media_type
-        if media_type in RESULT_MEDIA:
-            self._body = _tidy_bnodes(body, media_type)
-            self._format: Any = RESULT_MEDIA[media_type]
+        try:
+            self.fmt = by_name(media_type, READABLE)
+        except NotAcceptable:
+            raise RemoteStoreError(
+                f"the remote store answered with unexpected {media_type!r}"
+            ) from None
+        self._format: Any = oxi_format(self.fmt)
+        if self.fmt.carries == "results":
+            self._body = _tidy_bnodes(body, self.fmt.media_type)
             parsed = self._parse_results()
             self.kind = "ask" if isinstance(parsed, ox.QueryBoolean) else "select"
             self._variables = [] if self.kind == "ask" else [v.value for v in parsed.variables]
-        elif media_type in GRAPH_MEDIA:
-            self._body, self._format, self.kind, self._variables = (
-                body,
-                GRAPH_MEDIA[media_type],
-                "graph",
-                [],
-            )
         else:
-            raise RemoteStoreError(f"the remote store answered with unexpected {media_type!r}")
+            self._body, self.kind, self._variables = body, "graph", []
 
     def _parse_results(self) -> Any:
         try:
@@ -98,7 +93,7 @@ class RemoteResult(QueryResult):
         offered = RDF_FORMATS if self.kind == "graph" else RESULT_FORMATS
         if fmt not in offered:
             raise StoreError(f"cannot serialise a {self.kind} result as {fmt.name}")
-        if fmt.media_type == self.media_type:
+        if fmt is self.fmt:
             out.write(self._body)
             return
         target = oxi_format(fmt)

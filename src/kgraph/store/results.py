@@ -5,7 +5,7 @@ is a list of rows, written here in the four SPARQL results formats.
 
 >>> import io, pyoxigraph as ox
 >>> out = io.BytesIO()
->>> write_select(["s"], [{"s": ox.NamedNode("http://example.org/a")}], "text/csv", out)
+>>> write_select(["s"], [{"s": ox.NamedNode("http://example.org/a")}], SPARQL_CSV, out)
 >>> out.getvalue()
 b's\\r\\nhttp://example.org/a\\r\\n'
 """
@@ -18,6 +18,7 @@ from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from kgraph.errors import StoreError
+from kgraph.formats import SPARQL_CSV, SPARQL_JSON, SPARQL_TSV, SPARQL_XML, Format
 from kgraph.store.terms import kind_of
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -112,13 +113,13 @@ def _csv_field(term: Any) -> str:
 
 
 def write_select(
-    variables: Sequence[str], rows: Iterable[dict[str, Any]], media_type: str, out: IO[bytes]
+    variables: Sequence[str], rows: Iterable[dict[str, Any]], fmt: Format, out: IO[bytes]
 ) -> None:
-    """Write SELECT ``rows`` (var -> term) as SPARQL results in ``media_type``.
+    """Write SELECT ``rows`` (var -> term) as SPARQL results in ``fmt``.
 
-    Raises StoreError for a media type that is not a SPARQL results format.
+    Raises StoreError for a format that is not a SPARQL results format.
     """
-    if media_type == "application/sparql-results+json":
+    if fmt is SPARQL_JSON:
         head = json.dumps({"head": {"vars": list(variables)}}, separators=(",", ":"))
         out.write(head.encode()[:-1])
         out.write(b',"results":{"bindings":[')
@@ -134,7 +135,7 @@ def write_select(
         if batch:
             out.write((sep + ",".join(batch)).encode())
         out.write(b"]}}")
-    elif media_type == "application/sparql-results+xml":
+    elif fmt is SPARQL_XML:
         head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
         out.write(
             b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
@@ -146,14 +147,14 @@ def write_select(
             )
             out.write(f"<result>{cells}</result>".encode())
         out.write(b"</results></sparql>")
-    elif media_type == "text/csv":
+    elif fmt is SPARQL_CSV:
         out.write((",".join(variables) + "\r\n").encode())
         for row in rows:
             out.write((",".join(_csv_field(row.get(v)) for v in variables) + "\r\n").encode())
-    elif media_type == "text/tab-separated-values":
+    elif fmt is SPARQL_TSV:
         out.write(("\t".join("?" + v for v in variables) + "\n").encode())
         for row in rows:
             tsv = [str(row[v]) if v in row else "" for v in variables]
             out.write(("\t".join(tsv) + "\n").encode())
     else:
-        raise StoreError(f"{media_type} is not a SPARQL results format")
+        raise StoreError(f"{fmt.label} is not a SPARQL results format")

@@ -86,7 +86,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         lambda: getattr(app.state, "store", None),
         lambda: len(app.state.executor.pids()) if hasattr(app.state, "executor") else 0,
     )
-    app.state.result_cache = ResultCache(settings.result_cache_bytes)
+    app.state.result_cache = ResultCache(settings.limits.result_cache_bytes)
     if store is not None:
         app.state.store = store
         app.state.executor = make_executor(settings, store, app.state.metrics.timeouts.inc)
@@ -96,9 +96,9 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     app.replay = Replayer(
         app.state.result_cache,
         lambda: getattr(app.state, "store", None),
-        max_url_chars=settings.max_url_chars,
+        max_url_chars=settings.limits.max_url_chars,
         observer=app.state.metrics.observe,
-        log=settings.access_log,
+        log=settings.server.access_log,
         buckets=buckets,
     )
     # CORS outermost, so that every answer (a 413 or 429 from the limits too) carries it
@@ -133,7 +133,7 @@ def app_from_environment() -> FastAPI:
 
 def configure_logging(settings: Settings) -> None:
     """JSON access-log lines from kgraph's middleware on stderr (they replace uvicorn's)."""
-    if not settings.access_log:
+    if not settings.server.access_log:
         return
     # The Logging HOWTO's optimisations: no caller lookup, thread or process names per record
     # (the access line carries what it needs); a fifth of the time of a replayed answer.
@@ -150,6 +150,6 @@ def configure_logging(settings: Settings) -> None:
 
 def make_templates(settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals["base_iri"] = settings.base_iri
+    templates.env.globals["base_iri"] = settings.server.base_iri
     templates.env.globals["version"] = __version__
     return templates

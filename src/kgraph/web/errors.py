@@ -17,21 +17,25 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from kgraph.errors import KgraphError, NotAcceptable, Unauthorized
-from kgraph.negotiation import choose
+from kgraph.formats import HTML, JSON, PLAIN_TEXT
+from kgraph.negotiation import negotiate
 
 log = logging.getLogger("kgraph.web")
 
-_ERROR_TYPES = ["text/plain", "application/json", "text/html"]
+_ERROR_FORMATS = (PLAIN_TEXT, JSON, HTML)
 
 
 def error_response(request: Request, status: int, message: str, **extra: object) -> Response:
     """An error body in the format the client prefers (plain text by default)."""
-    media = choose(request.headers.get("accept"), _ERROR_TYPES) or "text/plain"
+    try:
+        fmt = negotiate(None, request.headers.get("accept"), _ERROR_FORMATS)
+    except NotAcceptable:
+        fmt = PLAIN_TEXT
     headers = {"Vary": "Accept"}
-    if media == "application/json":
+    if fmt is JSON:
         body = json.dumps({"status": status, "error": message, **extra}, ensure_ascii=False)
-        return Response(body, status, headers, "application/json")
-    if media == "text/html":
+        return Response(body, status, headers, JSON.content_type)
+    if fmt is HTML:
         from html import escape
 
         page = (
@@ -39,8 +43,8 @@ def error_response(request: Request, status: int, message: str, **extra: object)
             f'<link rel="stylesheet" href="/static/style.css"><main><h1>{status}</h1>'
             f'<p>{escape(message)}</p><p><a href="/">Home</a></p></main></html>'
         )
-        return Response(page, status, headers, "text/html; charset=utf-8")
-    return Response(message + "\n", status, headers, "text/plain; charset=utf-8")
+        return Response(page, status, headers, HTML.content_type)
+    return Response(message + "\n", status, headers, PLAIN_TEXT.content_type)
 
 
 def install_error_handlers(app: FastAPI) -> None:

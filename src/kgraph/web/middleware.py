@@ -25,10 +25,12 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kgraph.formats import HTML
 from kgraph.settings import Settings
 from kgraph.web.errors import error_response
 
 access_log = logging.getLogger("kgraph.access")
+_HTML = HTML.media_type.encode()
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -190,7 +192,7 @@ class SecurityHeaders:
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", REFERRER_POLICY.encode()),
                 ]
-                if ctype.startswith(b"text/html"):
+                if ctype.startswith(_HTML):
                     extra.append((b"content-security-policy", (DOCS_CSP if docs else CSP).encode()))
                     extra.append((b"x-frame-options", b"DENY"))
                 message["headers"] = headers + [(k, v) for k, v in extra if k not in names]
@@ -314,11 +316,15 @@ def install(
     """Add the middleware to ``app`` (a FastAPI app), innermost first; the rate limit's buckets."""
     buckets = None
     app.add_middleware(
-        RequestLimits, max_url_chars=settings.max_url_chars, max_body_bytes=settings.max_body_bytes
+        RequestLimits,
+        max_url_chars=settings.limits.max_url_chars,
+        max_body_bytes=settings.limits.max_body_bytes,
     )
-    if settings.rate_limit_per_minute:
-        buckets = TokenBuckets(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    if settings.limits.rate_limit_per_minute:
+        buckets = TokenBuckets(
+            settings.limits.rate_limit_per_minute, settings.limits.rate_limit_burst
+        )
         app.add_middleware(RateLimit, buckets=buckets, on_limited=on_limited)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(Observe, observer=observer, log=settings.access_log)
+    app.add_middleware(Observe, observer=observer, log=settings.server.access_log)
     return buckets

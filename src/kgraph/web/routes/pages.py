@@ -21,12 +21,13 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.responses import JSONResponse, Response
 
-from kgraph.errors import BadRequest, NotAcceptable
-from kgraph.formats import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
+from kgraph.errors import BadRequest
+from kgraph.formats import HTML, JSON, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 from kgraph.linkeddata import charts, describe, overview
 from kgraph.linkeddata.jsonld import schema_org, script_json
 from kgraph.linkeddata.search import Searcher
-from kgraph.negotiation import choose
+from kgraph.negotiation import negotiate
+from kgraph.opendata.void import dataset_iri as void_dataset_iri
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
 from kgraph.terms import DCT
@@ -71,8 +72,8 @@ def home(
 ) -> Response:
     lang = page_lang(request)
     mark_replayable(request, store.info().version)
-    ov = overview.overview(store, base_iri=settings.base_iri, lang=lang)
-    dataset_iri = settings.base_iri + "id/dataset/kvinnofrid"
+    ov = overview.overview(store, base_iri=settings.server.base_iri, lang=lang)
+    dataset = void_dataset_iri(settings)
     return templates.TemplateResponse(
         request,
         "home.html",
@@ -80,8 +81,10 @@ def home(
             request,
             lang,
             overview=ov,
-            dataset_href=describe.href_for(dataset_iri, settings.base_iri),
-            ontology_href=describe.href_for(settings.base_iri + "def/", settings.base_iri),
+            dataset_href=describe.href_for(dataset, settings.server.base_iri),
+            ontology_href=describe.href_for(
+                settings.server.base_iri + "def/", settings.server.base_iri
+            ),
         ),
         headers={"Content-Language": lang, "Vary": "Accept-Language"},
     )
@@ -106,21 +109,14 @@ def search(
         raise BadRequest("limit must be between 1 and 500")
     if len(q) > 500:
         raise BadRequest("the search text is longer than 500 characters")
-    if format is not None:
-        if format not in ("json", "html"):
-            raise NotAcceptable(f"unknown format {format!r}; offered: html, json", ["html", "json"])
-        media = "application/json" if format == "json" else "text/html"
-    else:
-        media = choose(request.headers.get("accept"), ["text/html", "application/json"]) or ""
-        if not media:
-            raise NotAcceptable("search answers in HTML or JSON", ["text/html", "application/json"])
+    answer_as = negotiate(format, request.headers.get("accept"), (HTML, JSON))
     lang = page_lang(request)
     mark_replayable(request, store.info().version)
     hits = get_searcher(request).search(
-        store, q, base_iri=settings.base_iri, lang=lang, limit=limit
+        store, q, base_iri=settings.server.base_iri, lang=lang, limit=limit
     )
     headers = {"Vary": "Accept, Accept-Language", "Content-Language": lang}
-    if media == "application/json":
+    if answer_as is JSON:
         return JSONResponse(
             {"query": q, "count": len(hits), "results": [h.as_json() for h in hits]},
             headers=headers,
@@ -147,14 +143,8 @@ def resource(
     iri_path, fmt = _split_suffix(path)
     negotiated = fmt is None
     if fmt is None:
-        media = choose(request.headers.get("accept"), [f.media_type for f in OFFERED])
-        if media is None:
-            raise NotAcceptable(
-                "this resource is offered as " + ", ".join(f.media_type for f in OFFERED),
-                [f.media_type for f in OFFERED],
-            )
-        fmt = next(f for f in OFFERED if f.media_type == media)
-    iri = settings.base_iri + iri_path
+        fmt = negotiate(None, request.headers.get("accept"), OFFERED)
+    iri = settings.server.base_iri + iri_path
     lang = page_lang(request) if fmt is HTML else ""
     publishing = get_publishing(request)
     metadata = publishing.metadata(store) if publishing.describes(iri) else None
@@ -177,7 +167,7 @@ def resource(
 
     if fmt is HTML:
         view = describe.describe_resource(
-            store, iri, base_iri=settings.base_iri, lang=lang, metadata=metadata
+            store, iri, base_iri=settings.server.base_iri, lang=lang, metadata=metadata
         )
         if view is None:
             return _not_found_html(request, templates, iri, lang, headers)
@@ -189,7 +179,7 @@ def resource(
         ctx = _resource_context(request, store, settings, view, lang, iri_path)
         return templates.TemplateResponse(request, "resource.html", ctx, headers=headers)
 
-    body = describe.description_rdf(store, iri, fmt, settings.base_iri, metadata)
+    body = describe.description_rdf(store, iri, fmt, settings.server.base_iri, metadata)
     if body is None:
         safe = iri if describe.is_safe_iri(iri) else "this IRI"
         text = _NOT_FOUND_BODY[fmt.media_type].format(iri=f"<{safe}>")
@@ -295,7 +285,7 @@ def _resource_context(
     lang: str,
     iri_path: str,
 ) -> dict[str, Any]:
-    base = settings.base_iri
+    base = settings.server.base_iri
     t = TEXT[lang]
     ns = base + "def/"
     crumbs: list[tuple[str, str | None]] = [(t["home"], "/")]

@@ -23,9 +23,9 @@ from fastapi.templating import Jinja2Templates
 from rdflib import Graph
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
-from kgraph.errors import BadRequest, NotAcceptable, NotFound
-from kgraph.formats import GRAPH_FORMATS, HTML, Format, by_name
-from kgraph.negotiation import choose
+from kgraph.errors import BadRequest, NotFound
+from kgraph.formats import GRAPH_FORMATS, HTML, JSON, Format
+from kgraph.negotiation import negotiate
 from kgraph.opendata.catalog import build_catalog, counties, year_range
 from kgraph.opendata.catalog_check import PROFILES
 from kgraph.opendata.dumps import DumpCache, Manifest, has_named_graphs, planned_files
@@ -38,15 +38,8 @@ from kgraph.web.routes import get_and_head
 
 router = APIRouter(tags=["publishing"])
 
-_RDFLIB = {
-    "turtle": "turtle",
-    "ntriples": "nt",
-    "rdfxml": "xml",
-    "jsonld": "json-ld",
-}
 # Turtle first: what a client that states no preference (or */*) gets
 _OFFERED: tuple[Format, ...] = GRAPH_FORMATS
-_CATALOG_SUFFIXES = {"rdf": "rdfxml", "ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples"}
 _CORS = {"Access-Control-Allow-Origin": "*"}
 
 
@@ -69,7 +62,7 @@ class Publishing:
         names = [
             name
             for name, _, _ in planned_files(
-                self.settings.dataset_id, named_graphs=has_named_graphs(store)
+                self.settings.catalogue.dataset_id, named_graphs=has_named_graphs(store)
             )
         ]
         stats = void_stats(store, uri_space(self.settings))
@@ -93,7 +86,7 @@ class Publishing:
 
     def describes(self, iri: str) -> bool:
         """Whether ``iri`` is one the record or VoID mints (``id/dataset/...`` and kin)."""
-        base = self.settings.base_iri + "id/"
+        base = self.settings.server.base_iri + "id/"
         return iri.startswith(base) and iri[len(base) :].split("/", 1)[0] in MINTED_KINDS
 
     def metadata(self, store: GraphStore) -> Graph:
@@ -123,19 +116,11 @@ PublishingDep = Annotated[Publishing, Depends(get_publishing)]
 def _negotiate(request: Request, offered: tuple[Format, ...], html: bool) -> Format:
     """The format from ``?format=`` or the ``Accept`` header; raises NotAcceptable (406)."""
     formats = (*offered, HTML) if html else offered
-    asked = request.query_params.get("format")
-    if asked:
-        return by_name(asked, formats)
-    media = choose(request.headers.get("accept"), [f.media_type for f in formats])
-    if media is None:
-        raise NotAcceptable(
-            "none of the offered media types is acceptable", [f.media_type for f in formats]
-        )
-    return next(f for f in formats if f.media_type == media)
+    return negotiate(request.query_params.get("format"), request.headers.get("accept"), formats)
 
 
 def _rdf_response(request: Request, graph: Graph, fmt: Format, headers: dict[str, str]) -> Response:
-    body = graph.serialize(format=_RDFLIB[fmt.name], encoding="utf-8")
+    body = graph.serialize(format=fmt.rdflib, encoding="utf-8")
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {**headers, "ETag": etag}
     if etag_matches(request.headers.get("if-none-match"), etag):
@@ -241,10 +226,9 @@ def catalog_file(
     templates: TemplatesDep,
     publishing: PublishingDep,
 ) -> Response:
-    name = _CATALOG_SUFFIXES.get(suffix)
-    if name is None:
+    fmt = next((f for f in _OFFERED if f.suffix == suffix), None)
+    if fmt is None:
         raise NotFound(f"no catalogue file /catalog.{suffix}; try /catalog.rdf")
-    fmt = by_name(name, _OFFERED)
     return _catalog_response(request, store, settings, templates, publishing, fmt)
 
 
@@ -261,7 +245,7 @@ def _dump_entry(settings: Settings, manifest: Manifest, name: str) -> dict[str, 
     assert f is not None
     return {
         "name": f.name,
-        "url": f"{settings.base_iri}dumps/{f.name}",
+        "url": f"{settings.server.base_iri}dumps/{f.name}",
         "format": f.format,
         "media_type": f.media_type,
         "content_type": f.content_type,
@@ -290,20 +274,16 @@ def dumps_index(
     templates: TemplatesDep,
     publishing: PublishingDep,
 ) -> Response:
-    media = choose(request.headers.get("accept"), ["text/html", "application/json"])
-    if request.query_params.get("format") == "json":
-        media = "application/json"
-    if media is None:
-        raise NotAcceptable(
-            "offered: text/html, application/json", ["text/html", "application/json"]
-        )
+    answer_as = negotiate(
+        request.query_params.get("format"), request.headers.get("accept"), (HTML, JSON)
+    )
     manifest = publishing.dumps.current(store)
     entries = [_dump_entry(settings, manifest, f.name) for f in manifest.files]
     void = _dump_entry(settings, manifest, manifest.void.name)
     headers = {"Vary": "Accept", "ETag": f'"{manifest.version}"'}
     if etag_matches(request.headers.get("if-none-match"), headers["ETag"]):
         return Response(status_code=304, headers=headers)
-    if media == "application/json":
+    if answer_as is JSON:
         body = {
             "version": manifest.version,
             "modified": manifest.modified,

@@ -9,17 +9,17 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response, StreamingResponse
 
-from kgraph.errors import NotAcceptable, PayloadTooLarge
+from kgraph.errors import PayloadTooLarge
 from kgraph.formats import HTML, RDF_FORMATS, RESULT_FORMATS, Format, by_name
 from kgraph.linkeddata.examples import load_examples
-from kgraph.negotiation import choose
+from kgraph.negotiation import negotiate
+from kgraph.opendata.void import dataset_iri
 from kgraph.query import service
 from kgraph.query.answer import Answer, QuerySpec
 from kgraph.query.protocol import parse_query_request
 from kgraph.settings import Settings
 from kgraph.web.cache import CachedAnswer, ResultCache, cache_key
 from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep, TemplatesDep
-from kgraph.web.rdfutil import serialize_turtle
 from kgraph.web.replay import mark_replayable
 
 router = APIRouter(tags=["sparql"])
@@ -62,19 +62,23 @@ async def sparql_endpoint(
 ) -> Response:
     body = b""
     if request.method == "POST":
-        body = await read_body(request, settings.max_body_bytes)
+        body = await read_body(request, settings.limits.max_body_bytes)
     req = parse_query_request(
         request.method,
         request.headers.get("content-type"),
         request.query_params.multi_items(),
         body,
-        max_query_chars=settings.max_query_chars,
+        max_query_chars=settings.limits.max_query_chars,
     )
     if req is None:
         return describe_service(request, settings, templates)
     accept = request.headers.get("accept")
     spec = QuerySpec.from_request(
-        req, base_iri=settings.base_iri, accept=accept, html=True, max_rows=settings.max_result_rows
+        req,
+        base_iri=settings.server.base_iri,
+        accept=accept,
+        html=True,
+        max_rows=settings.limits.max_result_rows,
     )
     cache: ResultCache = request.app.state.result_cache
     version = store.version_now() or (await run_in_threadpool(store.info)).version
@@ -92,7 +96,7 @@ async def sparql_endpoint(
             "sparql.html",
             {
                 "query": req.query,
-                "examples": load_examples(settings.queries_dir),
+                "examples": load_examples(settings.paths.queries_dir),
                 **answer.head.context,
             },
             headers=headers,
@@ -130,26 +134,16 @@ SD_FORMATS: tuple[Format, ...] = (*RDF_FORMATS[:4], HTML)
 
 def describe_service(request: Request, settings: Settings, templates: Jinja2Templates) -> Response:
     """``GET /sparql`` with no query: the editor for browsers, a service description otherwise."""
-    fmt_param = request.query_params.get("format")
-    if fmt_param:
-        fmt = by_name(fmt_param, SD_FORMATS)
-    else:
-        media = choose(request.headers.get("accept"), [f.media_type for f in SD_FORMATS])
-        if media is None:
-            offered = [f.media_type for f in SD_FORMATS]
-            raise NotAcceptable(f"offered: {', '.join(offered)}", offered)
-        fmt = next(f for f in SD_FORMATS if f.media_type == media)
+    fmt = negotiate(request.query_params.get("format"), request.headers.get("accept"), SD_FORMATS)
     if fmt is HTML:
         return templates.TemplateResponse(
             request,
             "sparql.html",
-            {"query": "", "examples": load_examples(settings.queries_dir)},
+            {"query": "", "examples": load_examples(settings.paths.queries_dir)},
             headers={"Vary": "Accept"},
         )
-    base = settings.base_iri
-    ttl = service.service_description_turtle(
-        base + "sparql", base + "id/dataset/kvinnofrid", base + ".well-known/void"
+    base = settings.server.base_iri
+    body = service.service_description(
+        base + "sparql", dataset_iri(settings), base + ".well-known/void", fmt
     )
-    return Response(
-        serialize_turtle(ttl, fmt, base), media_type=fmt.content_type, headers={"Vary": "Accept"}
-    )
+    return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})

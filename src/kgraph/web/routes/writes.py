@@ -40,7 +40,7 @@ _write_lock = threading.Lock()  # one write at a time in this process; the store
 
 def require_write_token(request: Request, settings: SettingsDep) -> None:
     """403 if writes are disabled; 401 without a bearer token; 403 for a wrong one."""
-    if not settings.write_token:
+    if not settings.server.write_token:
         raise Forbidden(
             "writes are disabled on this server (no write_token is configured); "
             "the data can only be changed with `kgraph build` or `kgraph publish`"
@@ -48,7 +48,7 @@ def require_write_token(request: Request, settings: SettingsDep) -> None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("this write needs an Authorization: Bearer <token> header")
-    if not hmac.compare_digest(token.strip().encode(), settings.write_token.encode()):
+    if not hmac.compare_digest(token.strip().encode(), settings.server.write_token.encode()):
         raise Forbidden("the bearer token is not valid for writes")
 
 
@@ -73,7 +73,7 @@ def _locked_update(store: GraphStore, text: str) -> StoreInfo:
 async def update(
     request: Request, _: WriteAccess, store: StoreDep, settings: SettingsDep
 ) -> Response:
-    body = await read_body(request, settings.max_body_bytes)
+    body = await read_body(request, settings.limits.max_body_bytes)
     mtype, charset = _media_type(request.headers.get("content-type"))
     if mtype == UPDATE_DIRECT:
         text = _decode(body, charset, "the update")
@@ -90,9 +90,9 @@ async def update(
         text = updates[0]
     else:
         raise UnsupportedMediaType(f"an update needs Content-Type {UPDATE_DIRECT} or {FORM}")
-    if len(text) > settings.max_query_chars:
+    if len(text) > settings.limits.max_query_chars:
         raise PayloadTooLarge(
-            f"the update is {len(text)} characters; the limit is {settings.max_query_chars}"
+            f"the update is {len(text)} characters; the limit is {settings.limits.max_query_chars}"
         )
     if not text.strip():
         raise BadRequest("the update is empty")
@@ -141,7 +141,7 @@ async def store_read(
         query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}",
         accept=request.headers.get("accept"),
         format=request.query_params.get("format"),
-        max_rows=settings.max_result_rows,
+        max_rows=settings.limits.max_result_rows,
     )
     answer = await executor.answer(spec)
     fmt = by_name(answer.head.format, RDF_FORMATS)
@@ -183,9 +183,9 @@ async def store_write(
     if fmt is None:
         offered = ", ".join(f.media_type for f in WRITE_FORMATS)
         raise UnsupportedMediaType(f"graph data must be one of {offered}; got {mtype}")
-    body = await read_body(request, settings.max_body_bytes)
+    body = await read_body(request, settings.limits.max_body_bytes)
     _decode(body, charset, "the graph data")  # refuse bad UTF-8 before parsing
-    base = graph or settings.base_iri
+    base = graph or settings.server.base_iri
     info = await run_in_threadpool(
         _write, store, graph, body, fmt.name, base, request.method == "POST"
     )
