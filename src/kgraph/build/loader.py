@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kgraph.errors import ValidationFailed
-from kgraph.shacl.report import ValidationReport, collect_rdf_files
 from kgraph.settings import Settings
+from kgraph.shacl.report import ValidationReport, collect_rdf_files
 from kgraph.store.base import GraphStore, Progress, StoreInfo
 
 
@@ -36,12 +36,14 @@ def validate_paths(
     Raises RdfSyntaxError for a file that does not parse, InputError for a missing path.
     """
     paths = list(paths) or settings.paths.default_paths()
-    ontology = collect_rdf_files([settings.paths.ontology_dir]) if settings.paths.ontology_dir.exists() else []
-    shapes = collect_rdf_files([settings.paths.shapes_dir]) if settings.paths.shapes_dir.exists() else []
+    where = settings.paths
+    ontology = collect_rdf_files([where.ontology_dir]) if where.ontology_dir.exists() else []
+    shapes = collect_rdf_files([where.shapes_dir]) if where.shapes_dir.exists() else []
     files = collect_rdf_files(paths)
     if reference is None:
         size = sum(f.stat().st_size for f in files)
-        reference = settings.validation.reference_validation or size < settings.validation.fast_validation_bytes
+        checks = settings.validation
+        reference = checks.reference_validation or size < checks.fast_validation_bytes
     if reference:  # pyshacl: the reference, slow on large inputs
         from kgraph.shacl.reference import validate
 

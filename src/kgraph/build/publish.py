@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from kgraph.errors import ConfigError
 from kgraph.build.loader import BuildResult, build
+from kgraph.errors import ConfigError
 from kgraph.settings import Settings, load_settings
 from kgraph.store.base import Progress
 from kgraph.store.remote import ChunkHook, RemoteStore
