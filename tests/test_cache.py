@@ -1,14 +1,15 @@
-"""The /sparql result cache: hits on repeats, never serves the data of an older version."""
+"""The one cache (behind the replay layer): hits on repeats, never serves an older version."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from fastapi.testclient import TestClient
 
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
-from kgraph.web.cache import CachedAnswer, CacheKey, ResultCache
+from kgraph.web.cache import ResultCache
 
 from .conftest import VALUE_QUERY, load_value, make_settings
 
@@ -46,13 +47,30 @@ def test_errors_are_not_cached(tmp_path: Path) -> None:
     assert len(app.state.result_cache) == 0
 
 
+class Key(NamedTuple):
+    version: str
+    text: str
+
+
+class Body(NamedTuple):
+    body: bytes
+
+
 def test_bounded_in_bytes_least_recently_used_first() -> None:
     cache = ResultCache(max_bytes=3 * 400, max_entry_bytes=500)
-    keys = [CacheKey("v", f"q{i}", (), (), None, None) for i in range(4)]
+    keys = [Key("v", f"q{i}") for i in range(4)]
     for k in keys[:3]:
-        assert cache.put(k, CachedAnswer(b"x" * 90, "text/csv", {}))
+        assert cache.put(k, Body(b"x" * 90))
     assert cache.get(keys[0]) is not None  # now the most recently used
-    cache.put(keys[3], CachedAnswer(b"x" * 90, "text/csv", {}))
+    cache.put(keys[3], Body(b"x" * 90))
     assert cache.get(keys[1]) is None and cache.get(keys[0]) is not None
-    assert not cache.put(keys[0], CachedAnswer(b"x" * 1000, "text/csv", {}))  # too big
-    assert not ResultCache(max_bytes=0).put(keys[0], CachedAnswer(b"", "text/csv", {}))
+    assert not cache.put(keys[0], Body(b"x" * 1000))  # too big
+    assert not ResultCache(max_bytes=0).put(keys[0], Body(b""))
+
+
+def test_a_new_version_drops_every_older_entry() -> None:
+    cache = ResultCache(max_bytes=10_000, max_entry_bytes=1000)
+    cache.put(Key("v1", "a"), Body(b"1"))
+    cache.put(Key("v1", "b"), Body(b"2"))
+    cache.put(Key("v2", "a"), Body(b"3"))
+    assert len(cache) == 1 and cache.get(Key("v1", "b")) is None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kgraph.negotiation import choose, choose_language
+from kgraph.errors import NotAcceptable
+from kgraph.formats import GRAPH_FORMATS, HTML, JSON, MEDIA_ALIASES, RESULT_FORMATS, Format
+from kgraph.negotiation import choose, choose_language, negotiate
 
 RESULTS = [
     "application/sparql-results+json",
@@ -40,6 +42,10 @@ TABLE = [
     ("application/xml", GRAPHS, "application/rdf+xml"),
     ("text/plain", GRAPHS, "application/n-triples"),
     ("application/x-turtle", GRAPHS, "text/turtle"),
+    ("text/xml", RESULTS, "application/sparql-results+xml"),
+    ("text/n3", GRAPHS, "text/turtle"),
+    ("text/rdf+n3", GRAPHS, "text/turtle"),
+    ("application/turtle", GRAPHS, "text/turtle"),
     (
         'application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"',
         GRAPHS,
@@ -62,8 +68,45 @@ def test_choose(accept: str | None, offered: list[str], expected: str | None) ->
     assert choose(accept, offered) == expected
 
 
-def test_table_size() -> None:
-    assert len(TABLE) == 22
+def test_the_table_covers_every_format_and_alias_of_the_one_table() -> None:
+    """Every result and graph format is an answer of some row, every alias media type
+    that formats.MEDIA_ALIASES knows is sent by some row, and every row that expects an
+    answer names an offered type (so a format added to the table needs a row here)."""
+    answers = {expected for _, _, expected in TABLE if expected}
+    assert {f.media_type for f in (*RESULT_FORMATS, *GRAPH_FORMATS)} <= answers
+    sent = {(accept or "").split(";")[0].strip() for accept, _, _ in TABLE}
+    assert set(MEDIA_ALIASES) <= sent
+    assert all(expected in offered for _, offered, expected in TABLE if expected)
+    assert [f.media_type for f in RESULT_FORMATS] == RESULTS
+    assert [f.media_type for f in GRAPH_FORMATS] == GRAPHS
+
+
+@pytest.mark.parametrize(
+    ("format_param", "accept", "offered", "expected"),
+    [
+        (None, None, GRAPH_FORMATS, "turtle"),
+        ("ttl", "application/ld+json", GRAPH_FORMATS, "turtle"),  # the parameter wins
+        ("application/ld+json", None, GRAPH_FORMATS, "jsonld"),
+        ("json", None, RESULT_FORMATS, "json"),
+        (None, "text/html,*/*;q=0.8", (*GRAPH_FORMATS, HTML), "html"),
+        (None, "application/json", (HTML, JSON), "json"),
+    ],
+)
+def test_negotiate(
+    format_param: str | None, accept: str | None, offered: tuple[Format, ...], expected: str
+) -> None:
+    assert negotiate(format_param, accept, offered).name == expected
+
+
+@pytest.mark.parametrize(
+    ("format_param", "accept"), [("png", None), (None, "image/png"), ("csv", "text/csv")]
+)
+def test_negotiate_refuses_with_what_is_offered(
+    format_param: str | None, accept: str | None
+) -> None:
+    with pytest.raises(NotAcceptable) as refused:
+        negotiate(format_param, accept, GRAPH_FORMATS)
+    assert refused.value.offered == [f.media_type for f in GRAPH_FORMATS]
 
 
 def test_nothing_offered() -> None:

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
-from kgraph.web.replay import Replay, ReplayKey
+from kgraph.web.replay import Kept, ReplayKey
 
 from .conftest import BASE, VALUE_QUERY, load_value, make_settings
 
@@ -46,7 +46,7 @@ def served(counted_app: Any) -> Any:
 
 
 def _replays(app: Any) -> int:
-    return sum(isinstance(v, Replay) for v, _ in app.state.result_cache._entries.values())
+    return sum(isinstance(v, Kept) for v, _ in app.state.result_cache._entries.values())
 
 
 def test_a_repeat_is_replayed_byte_for_byte_with_its_own_request_id(served: Any) -> None:
@@ -76,7 +76,7 @@ def test_another_accept_or_a_new_version_is_answered_afresh(served: Any, tmp_pat
     assert '"second"' in fresh.text and "first" not in fresh.text and len(calls) == 3
 
 
-def test_origin_post_errors_and_html_are_not_replayed(served: Any) -> None:
+def test_origin_answers_carry_cors_whether_replayed_or_not(served: Any) -> None:
     client, _, calls, app = served
     for _ in range(2):
         cors = client.get(
@@ -84,19 +84,40 @@ def test_origin_post_errors_and_html_are_not_replayed(served: Any) -> None:
             params={"query": QUERY},
             headers={"Accept": JSON, "Origin": "https://example.com"},
         )
-        assert cors.headers["access-control-allow-origin"] == "*"
+        assert cors.headers["access-control-allow-origin"] == "*" and '"first"' in cors.text
     plain = client.get("/sparql", params={"query": QUERY}, headers={"Accept": JSON})
-    assert "access-control-allow-origin" not in plain.headers  # the Origin answer not replayed
+    assert "access-control-allow-origin" not in plain.headers  # CORS is added outside
+    assert calls == [QUERY] and _replays(app) == 1  # one answer, kept without CORS headers
+
+
+def test_a_repeated_post_query_is_replayed_for_the_same_body_only(served: Any) -> None:
+    client, _, calls, app = served
+    form = [client.post("/sparql", data={"query": QUERY}, headers={"Accept": JSON}) for _ in "ab"]
+    direct = [
+        client.post(
+            "/sparql",
+            content=QUERY.encode(),
+            headers={"Accept": JSON, "Content-Type": "application/sparql-query"},
+        )
+        for _ in "ab"
+    ]
+    assert [r.status_code for r in form + direct] == [200] * 4
+    assert form[0].content == form[1].content == direct[0].content == direct[1].content
+    assert calls == [QUERY, QUERY]  # the form and the direct POST: one run each
+    other = client.post("/sparql", data={"query": QUERY + " LIMIT 1"}, headers={"Accept": JSON})
+    assert other.status_code == 200 and len(calls) == 3 and _replays(app) == 3
+
+
+def test_errors_and_html_are_not_replayed(served: Any) -> None:
+    client, _, calls, app = served
     for _ in range(2):
         bad = client.get("/sparql", params={"query": "SELEC nothing"})
         assert bad.status_code == 400
         html = client.get("/sparql", params={"query": QUERY}, headers={"Accept": "text/html"})
         assert html.headers["content-type"].startswith("text/html")
         assert "content-security-policy" in html.headers
-        posted = client.post("/sparql", data={"query": QUERY}, headers={"Accept": JSON})
-        assert posted.status_code == 200
-    assert _replays(app) == 1  # only the plain GET's answer
-    assert calls.count("SELEC nothing") == 2 and calls.count(QUERY) == 3  # cors, plain, html x2
+    assert _replays(app) == 0
+    assert calls.count("SELEC nothing") == 2 and calls.count(QUERY) == 2
 
 
 def test_the_rate_limit_still_applies_to_replays(tmp_path: Path) -> None:
@@ -164,12 +185,12 @@ def test_resource_pages_are_replayed_per_language_and_never_stale(
         for _ in range(2):  # the record's own IRIs change when dumps are written: not kept
             record = client.get("/id/dataset/kvinnofrid", headers={"Accept": "text/turtle"})
             assert record.status_code == 200
-        kept = [v for v, _ in app.state.result_cache._entries.values() if isinstance(v, Replay)]
+        kept = [v for v, _ in app.state.result_cache._entries.values() if isinstance(v, Kept)]
         assert all(b"kvinnofrid" not in v.body for v in kept)
 
 
-def test_a_store_that_cannot_tell_its_version_cheaply_gets_no_replays(
-    served: Any, monkeypatch: pytest.MonkeyPatch
+def test_a_store_that_tells_its_version_only_by_a_query_is_replayed_too(
+    served: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     client, store, calls, app = served
     monkeypatch.setattr(store, "version_now", lambda: None)  # as a remote store answers
@@ -178,8 +199,10 @@ def test_a_store_that_cannot_tell_its_version_cheaply_gets_no_replays(
         assert r.status_code == 200 and '"first"' in r.text
         page = client.get("/", headers={"Accept": "text/html"})
         assert page.status_code == 200
-    assert _replays(app) == 0
-    assert calls == [QUERY]  # the route's own result cache still answered the repeats
+    assert calls == [QUERY] and _replays(app) == 2  # the query and the home page
+    load_value(store, tmp_path, "second")  # its info() now names another version
+    fresh = client.get("/sparql", params={"query": QUERY}, headers={"Accept": JSON})
+    assert '"second"' in fresh.text and len(calls) == 2
 
 
 def test_identical_requests_at_once_are_answered_once(

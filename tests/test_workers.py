@@ -9,14 +9,16 @@ from pathlib import Path
 import pytest
 
 from kgraph.errors import QueryTimeout, StoreUnavailable
-from kgraph.query.answer import QuerySpec
 from kgraph.query.pool import WorkerPool
+from kgraph.query.protocol import QueryRequest, choose_formats
 from kgraph.store.embedded import EmbeddedStore
 
 from .conftest import BASE
 from .servers import wait_until
 
-ASK = QuerySpec(query="ASK { ?s ?p ?o }", accept="application/sparql-results+json")
+ASK = QueryRequest(
+    "ASK { ?s ?p ?o }", formats=choose_formats(None, "application/sparql-results+json", False)
+)
 
 
 @pytest.fixture()

@@ -246,19 +246,19 @@ def publish(paths: tuple[Path, ...], settings: Settings, **remote: str | None) -
 @common_options
 def query(query_or_file: str, fmt: str | None, settings: Settings) -> None:
     """Run a SPARQL query (text, or a file name) against the store; print the result."""
-    from kgraph.query import service as sparql
-    from kgraph.query.protocol import QueryRequest
+    from kgraph.query.answer import run_query
+    from kgraph.query.protocol import QueryRequest, choose_formats
     from kgraph.store import open_store
 
     path = Path(query_or_file)
     text = path.read_text(encoding="utf-8") if path.is_file() else query_or_file
     store = open_store(settings)
-    result = sparql.run_query(store, QueryRequest(text), base_iri=settings.server.base_iri)
+    result = run_query(store, QueryRequest(text, base_iri=settings.server.base_iri))
     out = sys.stdout.buffer
     if fmt is None and result.kind in ("select", "ask"):
         _print_table(result)
         return
-    chosen = sparql.choose_format(result.kind, None, fmt or "turtle")
+    chosen = choose_formats(fmt or "turtle", None, False).for_kind(result.kind)
     result.serialize(chosen, out)
     out.flush()
 

@@ -18,6 +18,7 @@ escapes is a bug: the web layer logs it and answers 500.
     │   ├── NotFound                 404
     │   ├── Unauthorized             401
     │   ├── Forbidden                403
+    │   ├── TooManyRequests          429, with the seconds to wait
     │   ├── RdfSyntaxError           a data file does not parse (file:line:col)
     │   └── ValidationFailed         data does not conform to the shapes
     └── StoreError               the store failed (5xx)
@@ -96,6 +97,16 @@ class Unauthorized(InputError):
 
 class Forbidden(InputError):
     status_code = 403
+
+
+class TooManyRequests(InputError):
+    """The client sent more than its share; ``retry_after`` says when to try again."""
+
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class RdfSyntaxError(InputError):

@@ -147,6 +147,14 @@ def by_name(name: str, offered: Sequence[Format]) -> Format:
     )
 
 
+_BY_MEDIA_TYPE = {f.media_type: f for f in ALL_FORMATS}
+
+
+def by_media_type(media_type: str) -> Format:
+    """The format with this (canonical) media type. Raises KeyError."""
+    return _BY_MEDIA_TYPE[media_type]
+
+
 def for_file(path: str | PurePath) -> Format | None:
     """The RDF format of a file, by its suffix (``.gz`` looked through); None if not RDF."""
     name = PurePath(path).name.lower().removesuffix(".gz")

@@ -1,12 +1,17 @@
-"""Answering one protocol query: execute, choose the format, cap, serialise.
+"""Answering one :class:`~kgraph.query.protocol.QueryRequest`: execute, cap, serialise.
 
-The same function runs on a thread (:class:`~kgraph.executors.ThreadExecutor`)
-and in a worker process (:mod:`kgraph.worker`); what it needs travels as a
-:class:`QuerySpec` (plain data, JSON-able) and what it decides before the body
-(the format, whether the result was cut, an HTML table) as a :class:`Head`.
+The same function runs on a thread (:class:`~kgraph.query.executor.ThreadExecutor`)
+and in a worker process (:mod:`kgraph.query.worker`). What is known before the
+body (the kind of result, its format, whether it was cut) is an
+:class:`AnswerHead`; an :class:`Answer` is that head, the first chunk of the
+body and the chunks that follow.
 
->>> spec = QuerySpec(query="ASK {}", accept="application/sparql-results+json")
->>> QuerySpec.from_json(spec.to_json()) == spec
+A result negotiated as HTML (the query editor) is written as SPARQL JSON of at
+most :data:`HTML_ROW_LIMIT` rows (a graph as ``?s ?p ?o`` rows): the web layer
+renders it; nothing here knows about HTML.
+
+>>> head = AnswerHead("select", SPARQL_JSON, truncated_at=10)
+>>> AnswerHead.from_json(head.to_json()) == head
 True
 """
 
@@ -14,124 +19,98 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
-from typing import IO, Any, Protocol
+from dataclasses import dataclass
+from typing import IO, Protocol
 
-from kgraph.formats import HTML
-from kgraph.query.protocol import QueryRequest
-from kgraph.query.service import choose_format, run_query
-from kgraph.store.base import GraphStore, QueryResult
-from kgraph.store.terms import kind_of
+from kgraph.errors import BadRequest
+from kgraph.formats import HTML, SPARQL_JSON, Format, by_media_type
+from kgraph.query.protocol import QueryRequest, looks_like_update
+from kgraph.store.base import GraphStore, QueryKind, QueryResult
+from kgraph.store.results import write_select
 
 HTML_ROW_LIMIT = 1000
 CHUNK = 64 * 1024  # body chunks handed from the query engine to the response
 
 
 @dataclass(frozen=True)
-class QuerySpec:
-    """A query to answer and how: everything a worker process needs."""
+class AnswerHead:
+    """What is known before the body: the kind of result, its format, a cut."""
 
-    query: str
-    default_graphs: list[str] = field(default_factory=list)
-    named_graphs: list[str] = field(default_factory=list)
-    base_iri: str | None = None
-    accept: str | None = None
-    format: str | None = None  # the protocol's format parameter
-    html: bool = False  # may answer with an HTML table
-    max_rows: int = 100_000  # 0: no cap (the engine streams the whole result)
-
-    @classmethod
-    def from_request(cls, req: QueryRequest, **kw: Any) -> QuerySpec:
-        return cls(
-            query=req.query,
-            default_graphs=list(req.default_graphs),
-            named_graphs=list(req.named_graphs),
-            format=req.format,
-            **kw,
-        )
-
-    def to_json(self) -> bytes:
-        return json.dumps(self.__dict__).encode()  # flat: no need for asdict's deep copy
-
-    @classmethod
-    def from_json(cls, data: bytes) -> QuerySpec:
-        return cls(**json.loads(data))
-
-
-@dataclass(frozen=True)
-class Head:
-    """What is known before the body: the format, a cut, or the HTML table context."""
-
-    format: str  # Format.name
-    kind: str
+    kind: QueryKind
+    format: Format  # HTML: the body is SPARQL JSON for the web layer to render
     truncated_at: int | None = None  # the row cap, if the result had more rows
-    context: dict[str, Any] | None = None  # HTML answers: the template context
 
     def to_json(self) -> bytes:
-        fields: dict[str, Any] = {
-            "format": self.format,
-            "kind": self.kind,
-            "truncated_at": self.truncated_at,
-        }
-        if self.context is not None:
-            fields["context"] = self.context
-        return json.dumps(fields, ensure_ascii=False).encode()
+        return json.dumps([self.kind, self.format.media_type, self.truncated_at]).encode()
 
     @classmethod
-    def from_json(cls, data: bytes) -> Head:
-        return cls(**json.loads(data))
+    def from_json(cls, data: bytes) -> AnswerHead:
+        kind, media_type, truncated_at = json.loads(data)
+        return cls(kind, by_media_type(media_type), truncated_at)
+
+
+class Answer(Protocol):
+    """A started answer: its head, the first chunk, and the chunks that follow."""
+
+    head: AnswerHead
+    first: bytes
+    complete: bool  # the first chunk is the whole body
+
+    def rest(self) -> AsyncIterator[bytes]:
+        """The remaining chunks; stops (and frees the executor) when closed early."""
+        ...
+
+    def close(self) -> None:
+        """Abandon the answer (the client went away)."""
+        ...
+
+
+def run_query(store: GraphStore, req: QueryRequest) -> QueryResult:
+    """Execute ``req`` on ``store``. Raises QuerySyntaxError, BadRequest (an update), StoreError."""
+    if looks_like_update(req.query):
+        raise BadRequest("this is the query endpoint: it runs no updates (SPARQL Update sent)")
+    return store.query(
+        req.query,
+        default_graphs=req.default_graphs or None,
+        named_graphs=req.named_graphs or None,
+        base_iri=req.base_iri,
+    )
 
 
 def answer(
-    store: GraphStore, spec: QuerySpec, on_head: Callable[[Head], None], out: IO[bytes]
+    store: GraphStore, req: QueryRequest, on_head: Callable[[AnswerHead], None], out: IO[bytes]
 ) -> None:
-    """Run ``spec`` on ``store``: call ``on_head`` once, then write the body to ``out``.
+    """Run ``req`` on ``store``: call ``on_head`` once, then write the body to ``out``.
 
     Raises QuerySyntaxError, BadRequest (an update), NotAcceptable, StoreError.
     """
-    req = QueryRequest(spec.query, spec.default_graphs, spec.named_graphs, spec.format)
-    result = run_query(store, req, base_iri=spec.base_iri)
-    fmt = choose_format(result.kind, spec.accept, spec.format, html=spec.html)
+    result = run_query(store, req)
+    fmt = req.formats.for_kind(result.kind)
     if fmt is HTML:
-        on_head(Head(fmt.name, result.kind, None, html_table(result, spec.base_iri or "")))
+        _rows_for_html(result, on_head, out)
         return
-    if spec.max_rows <= 0:  # no cap: the engine serialises as it evaluates, nothing held
-        on_head(Head(fmt.name, result.kind))
+    if req.max_rows <= 0:  # no cap: the engine serialises as it evaluates, nothing held
+        on_head(AnswerHead(result.kind, fmt))
         result.serialize(fmt, out)
         return
-    capped, more = result.head(spec.max_rows)
-    on_head(Head(fmt.name, result.kind, spec.max_rows if more else None))
+    capped, more = result.head(req.max_rows)
+    on_head(AnswerHead(result.kind, fmt, req.max_rows if more else None))
     capped.serialize(fmt, out)
 
 
-def html_table(result: QueryResult, base_iri: str) -> dict[str, Any]:
-    """The template context of the query editor for ``result`` (first 1000 rows)."""
+def _rows_for_html(
+    result: QueryResult, on_head: Callable[[AnswerHead], None], out: IO[bytes]
+) -> None:
     if result.kind == "ask":
-        return {"boolean": result.boolean(), "variables": [], "rows": []}
-    variables = result.variables if result.kind == "select" else ["s", "p", "o"]
-    rows = []
-    truncated = False
-    for i, row in enumerate(result.rows()):
-        if i >= HTML_ROW_LIMIT:
-            truncated = True
-            break
-        rows.append([_cell(row.get(v), base_iri) for v in variables])
-    return {"variables": variables, "rows": rows, "truncated": truncated, "limit": HTML_ROW_LIMIT}
-
-
-def _cell(term: Any, base_iri: str) -> dict[str, Any]:
-    if term is None:
-        return {"text": ""}
-    kind = kind_of(term)
-    if kind == "iri":
-        iri = term.value
-        href = "/" + iri[len(base_iri) :] if base_iri and iri.startswith(base_iri) else iri
-        return {"text": iri, "href": href}
-    if kind == "literal":
-        lang = term.language
-        dtype = term.datatype.value if term.datatype is not None else None
-        return {"text": term.value, "lang": lang, "datatype": dtype}
-    return {"text": str(term)}
+        on_head(AnswerHead("ask", HTML))
+        result.serialize(SPARQL_JSON, out)
+        return
+    capped, more = result.head(HTML_ROW_LIMIT)
+    on_head(AnswerHead(result.kind, HTML, HTML_ROW_LIMIT if more else None))
+    if result.kind == "select":
+        capped.serialize(SPARQL_JSON, out)
+    else:
+        write_select(["s", "p", "o"], capped.rows(), SPARQL_JSON, out)
 
 
 class ChunkWriter:
@@ -151,19 +130,3 @@ class ChunkWriter:
         if self._buf:
             self._put(bytes(self._buf))
             self._buf.clear()
-
-
-class Answer(Protocol):
-    """A started answer: its head, the first chunk, and the chunks that follow."""
-
-    head: Head
-    first: bytes
-    complete: bool  # the first chunk is the whole body
-
-    def rest(self) -> AsyncIterator[bytes]:
-        """The remaining chunks; stops (and frees the executor) when closed early."""
-        ...
-
-    def close(self) -> None:
-        """Abandon the answer (the client went away)."""
-        ...

@@ -1,4 +1,4 @@
-"""Where ``/sparql`` queries run, chosen once when the app is created.
+"""Where queries run, chosen once when the app is created.
 
 - :class:`ProcessExecutor`: worker processes over the embedded store
   (``query_workers`` > 0, the default). A query past ``query_timeout_s`` is
@@ -7,34 +7,48 @@
   is its HTTP timeout; or ``query_workers = 0``). A query past the limit is
   answered 503 and abandoned: its thread runs on until the engine returns.
 
-Call :meth:`QueryExecutor.answer` on the event loop.
+Both take a :class:`~kgraph.query.protocol.QueryRequest` and give an
+:class:`~kgraph.query.answer.Answer`. Call :meth:`QueryExecutor.answer` on the
+event loop.
+
+On a thread, pyoxigraph results must be used on the thread that made them, so
+the query, the choice of format and the serialisation all happen on the job's
+thread (:func:`kgraph.query.answer.answer`); the response starts as soon as
+the first 64 KiB are ready, memory stays bounded whatever the result size, and
+a client that goes away stops the serialiser.
 """
 
 from __future__ import annotations
 
 import abc
+import logging
+import queue
+import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import IO, cast
 
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
-from kgraph.errors import QueryTimeout
-from kgraph.query.answer import Answer, Head, QuerySpec, answer
-from kgraph.query.jobs import QueryJob
+from kgraph.errors import KgraphError, QueryTimeout, StoreError
+from kgraph.query.answer import CHUNK, Answer, AnswerHead, ChunkWriter, answer
 from kgraph.query.pool import WorkerPool
+from kgraph.query.protocol import QueryRequest
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
 from kgraph.store.embedded import EmbeddedStore
 
+log = logging.getLogger(__name__)
+
 
 class QueryExecutor(abc.ABC):
-    """Runs :class:`QuerySpec` s within the time limit."""
+    """Runs :class:`QueryRequest` s within the time limit."""
 
     timeout_s: float
 
     @abc.abstractmethod
-    async def answer(self, spec: QuerySpec) -> Answer:
-        """Answer ``spec`` up to its first chunk. Raises KgraphError, QueryTimeout."""
+    async def answer(self, req: QueryRequest) -> Answer:
+        """Answer ``req`` up to its first chunk. Raises KgraphError, QueryTimeout."""
 
     def open(self) -> None:  # noqa: B027 - optional hook
         """Start resources (the app's lifespan calls this)."""
@@ -47,8 +61,123 @@ class QueryExecutor(abc.ABC):
         return []
 
 
+# -- queries on threads ----------------------------------------------------------
+
+_DONE = object()
+Work = Callable[[Callable[[AnswerHead], None], IO[bytes]], None]
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _drop_frames(exc: BaseException | None) -> None:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc.__traceback__ = None
+        exc = exc.__cause__ or exc.__context__
+
+
+class QueryJob:
+    """One query on its own thread: ``start()`` gives the head, then chunks follow.
+
+    ``work(on_head, out)`` calls ``on_head`` once, then writes the body to ``out``.
+    """
+
+    def __init__(self, work: Work) -> None:
+        self._q: queue.Queue[object] = queue.Queue(maxsize=8)
+        self._cancelled = threading.Event()
+        self._finished = False
+        self._thread = threading.Thread(target=self._work, args=(work,), daemon=True)
+        self._thread.start()
+
+    def _put(self, item: object) -> None:
+        while True:
+            if self._cancelled.is_set():
+                raise _Cancelled
+            try:
+                self._q.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def _work(self, work: Work) -> None:
+        try:
+            writer = ChunkWriter(self._put)
+            work(self._put, cast(IO[bytes], writer))
+            writer.flush()
+            self._put(_DONE)
+        except _Cancelled:
+            return
+        except BaseException as exc:  # handed to the reader, which raises or logs it
+            if not isinstance(exc, KgraphError):
+                log.exception("query job failed")
+            _drop_frames(exc)  # the frames hold the result, which must die on this thread
+            try:
+                self._put(exc)
+            except _Cancelled:
+                return
+
+    def _next(self, deadline: float | None = None) -> object:
+        try:
+            if deadline is None:
+                item = self._q.get()
+            else:
+                item = self._q.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            self.cancel()
+            raise QueryTimeout("timeout") from None
+        if item is _DONE:
+            self._finished = True
+            return None
+        if isinstance(item, KgraphError):
+            self._finished = True
+            raise item
+        if isinstance(item, BaseException):
+            self._finished = True
+            raise StoreError(f"query evaluation failed: {item}") from item
+        return item
+
+    def start(self, deadline: float | None = None) -> tuple[AnswerHead, bytes, bool]:
+        """Block until the result begins: (head, first chunk, complete).
+
+        Raises the KgraphError the query or the negotiation raised, QueryTimeout
+        (message ``timeout``, to be reworded by the caller) past ``deadline``.
+        """
+        head = self._next(deadline)
+        assert isinstance(head, AnswerHead)
+        chunk = self._next(deadline)
+        if chunk is None:
+            return head, b"", True
+        assert isinstance(chunk, bytes)
+        if len(chunk) < CHUNK:  # only the final flush is short: the end follows
+            self._next(deadline)
+            return head, chunk, True
+        return head, chunk, False
+
+    def rest(self) -> Iterator[bytes]:
+        """The chunks after the first. Errors mid-stream are logged: headers are sent."""
+        try:
+            while not self._finished:
+                try:
+                    chunk = self._next()
+                except KgraphError:
+                    log.exception("query failed after the response had started")
+                    return
+                if chunk is None:
+                    return
+                assert isinstance(chunk, bytes)
+                yield chunk
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+
 class _JobAnswer:
-    def __init__(self, job: QueryJob, head: Head, first: bytes, complete: bool) -> None:
+    def __init__(self, job: QueryJob, head: AnswerHead, first: bytes, complete: bool) -> None:
         self._job, self.head, self.first, self.complete = job, head, first, complete
 
     def rest(self) -> AsyncIterator[bytes]:
@@ -66,12 +195,12 @@ class ThreadExecutor(QueryExecutor):
     ) -> None:
         self.store, self.timeout_s, self._on_timeout = store, timeout_s, on_timeout
 
-    async def answer(self, spec: QuerySpec) -> Answer:
-        return await run_in_threadpool(self._start, spec)
+    async def answer(self, req: QueryRequest) -> Answer:
+        return await run_in_threadpool(self._start, req)
 
-    def _start(self, spec: QuerySpec) -> Answer:
+    def _start(self, req: QueryRequest) -> Answer:
         deadline = time.monotonic() + self.timeout_s
-        job = QueryJob(lambda on_head, out: answer(self.store, spec, on_head, out))
+        job = QueryJob(lambda on_head, out: answer(self.store, req, on_head, out))
         try:
             head, first, complete = job.start(deadline)
         except QueryTimeout:
@@ -86,6 +215,9 @@ class ThreadExecutor(QueryExecutor):
         return _JobAnswer(job, head, first, complete)
 
 
+# -- queries in worker processes ---------------------------------------------------
+
+
 class ProcessExecutor(QueryExecutor):
     """Queries in a :class:`~kgraph.query.pool.WorkerPool`; killed at the time limit."""
 
@@ -93,8 +225,8 @@ class ProcessExecutor(QueryExecutor):
         self.pool = pool
         self.timeout_s = pool.timeout_s
 
-    async def answer(self, spec: QuerySpec) -> Answer:
-        return await self.pool.run(spec)
+    async def answer(self, req: QueryRequest) -> Answer:
+        return await self.pool.run(req)
 
     def open(self) -> None:
         self.pool.start()
@@ -110,14 +242,15 @@ def make_executor(
     settings: Settings, store: GraphStore, on_timeout: Callable[[], None] | None = None
 ) -> QueryExecutor:
     """Worker processes for an embedded store (unless ``query_workers = 0``), else threads."""
-    if settings.limits.query_workers > 0 and isinstance(store, EmbeddedStore):
+    limits = settings.limits
+    if limits.query_workers > 0 and isinstance(store, EmbeddedStore):
         return ProcessExecutor(
             WorkerPool(
                 store.root,
-                spare=settings.limits.query_workers,
-                max_workers=settings.limits.query_workers_max,
-                timeout_s=settings.limits.query_timeout_s,
+                spare=limits.query_workers,
+                max_workers=limits.query_workers_max,
+                timeout_s=limits.query_timeout_s,
                 on_timeout=on_timeout,
             )
         )
-    return ThreadExecutor(store, settings.limits.query_timeout_s, on_timeout)
+    return ThreadExecutor(store, limits.query_timeout_s, on_timeout)

@@ -1,7 +1,7 @@
 """The wire format between the server and its query worker processes.
 
 Requests go to a worker on its stdin as ``length (4 bytes, big-endian) + JSON``
-(a :class:`~kgraph.query.answer.QuerySpec`). Answers come back on its stdout as
+(a :class:`~kgraph.query.protocol.QueryRequest`). Answers come back on its stdout as
 frames::
 
     frame = kind (1 byte) + length (4 bytes, big-endian) + payload

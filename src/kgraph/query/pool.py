@@ -28,8 +28,9 @@ import anyio.to_thread
 
 from kgraph.errors import KgraphError, QueryTimeout, StoreError, StoreUnavailable
 from kgraph.query import framing
-from kgraph.query.answer import CHUNK, Head, QuerySpec
+from kgraph.query.answer import CHUNK, AnswerHead
 from kgraph.query.process import Worker
+from kgraph.query.protocol import QueryRequest
 
 log = logging.getLogger(__name__)
 IDLE_RETIRE_S = 60.0  # idle workers beyond the spares exit after this long
@@ -45,7 +46,7 @@ class PoolAnswer:
     def __init__(self, pool: WorkerPool, worker: Worker, timeout_msg: str) -> None:
         self._pool, self._worker, self._timeout_msg = pool, worker, timeout_msg
         self._done = False
-        self.head: Head
+        self.head: AnswerHead
         self.first = b""
         self.complete = False
 
@@ -63,7 +64,7 @@ class PoolAnswer:
             raise framing.error_from_payload(payload)
         return kind, payload
 
-    async def start(self, spec: QuerySpec) -> None:
+    async def start(self, req: QueryRequest) -> None:
         if not self._worker.ready:  # its start-up does not count against the query's limit
             kind, _ = await self._next()
             if kind != b"R":
@@ -71,12 +72,12 @@ class PoolAnswer:
                 raise StoreError(f"query worker sent {kind!r} before it was ready")
             self._worker.ready = True
             self._pool.restart_clock(self._worker)
-        self._worker.send(spec)
+        self._worker.send(req)
         kind, payload = await self._next()
         if kind != b"H":
             self._finish(healthy=False)
             raise StoreError(f"query worker sent {kind!r} instead of a head")
-        self.head = Head.from_json(payload)
+        self.head = AnswerHead.from_json(payload)
         kind, payload = await self._next()
         if kind == b"E":
             self._finish(healthy=True)
@@ -179,8 +180,8 @@ class WorkerPool:
 
     # -- queries -------------------------------------------------------------
 
-    async def run(self, spec: QuerySpec) -> PoolAnswer:
-        """Start answering ``spec`` on a worker, up to the head and first chunk.
+    async def run(self, req: QueryRequest) -> PoolAnswer:
+        """Start answering ``req`` on a worker, up to the head and first chunk.
 
         Runs on the event loop: an idle worker is taken at once, and only when
         none is idle does a thread wait for one. Raises QueryTimeout (503) past
@@ -193,7 +194,7 @@ class WorkerPool:
             worker = await anyio.to_thread.run_sync(self._acquire, deadline)
         ans = PoolAnswer(self, worker, limit)
         try:
-            await ans.start(spec)
+            await ans.start(req)
         except BaseException:
             ans.close()
             raise

@@ -16,7 +16,7 @@ from typing import IO
 
 from kgraph.errors import KgraphError, StoreError
 from kgraph.query import framing
-from kgraph.query.answer import QuerySpec
+from kgraph.query.protocol import QueryRequest
 
 
 class Worker:
@@ -72,8 +72,8 @@ class Worker:
             else StoreError(f"query worker {self.pid} failed to start")
         )
 
-    def send(self, spec: QuerySpec) -> None:
-        data = spec.to_json()
+    def send(self, req: QueryRequest) -> None:
+        data = req.to_json()
         try:
             self._in.write(framing.request(data))
             self._in.flush()

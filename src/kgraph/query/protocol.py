@@ -1,37 +1,131 @@
 """The SPARQL 1.1 Protocol, as pure functions over the parts of an HTTP request.
 
+A request is parsed once, here, into a :class:`QueryRequest`: the query, the
+dataset the protocol names, the formats negotiated for each kind of result
+(the kind is only known once the engine has parsed the query), the base IRI
+and the row cap. That one value goes to the executor (over a pipe to a worker
+process when there is one) and comes back as an answer.
+
 >>> parse_query_request("GET", None, [("query", "ASK {}")], b"").query
 'ASK {}'
 >>> parse_query_request("GET", None, [], b"") is None   # no query: service description
+True
+>>> req = parse_query_request("GET", "", [("query", "ASK {}")], b"", accept="text/csv")
+>>> req.formats.select.name, req.formats.ask
+('csv', None)
+>>> QueryRequest.from_json(req.to_json()) == req
 True
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from kgraph import formats
-from kgraph.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from kgraph.errors import BadRequest, NotAcceptable, PayloadTooLarge, UnsupportedMediaType
+from kgraph.formats import BOOLEAN_FORMATS, HTML, RDF_FORMATS, RESULT_FORMATS, Format
+from kgraph.negotiation import negotiate
+from kgraph.store.base import QueryKind
 
 FORM = formats.FORM.media_type
 DIRECT = formats.SPARQL_QUERY.media_type
 UPDATE_DIRECT = formats.SPARQL_UPDATE.media_type
 
 
+OFFERED: dict[QueryKind, tuple[Format, ...]] = {
+    "select": RESULT_FORMATS,
+    "ask": BOOLEAN_FORMATS,
+    "graph": RDF_FORMATS,
+}
+
+
+@dataclass(frozen=True)
+class FormatChoice:
+    """The format negotiated for each kind of result; None where nothing offered fits."""
+
+    select: Format | None
+    ask: Format | None
+    graph: Format | None
+    html: bool = False  # HTML was offered too (the query editor)
+    refused: str = ""  # the 406 message for a kind with no format
+
+    def for_kind(self, kind: QueryKind) -> Format:
+        """The format for a result of ``kind``. Raises NotAcceptable (406)."""
+        fmt: Format | None = getattr(self, kind)
+        if fmt is None:
+            offered = [f.media_type for f in offered_formats(kind, html=self.html)]
+            raise NotAcceptable(f"{self.refused}; offered: {', '.join(offered)}", offered)
+        return fmt
+
+
+def offered_formats(kind: QueryKind, *, html: bool = False) -> tuple[Format, ...]:
+    """What a result of ``kind`` can be written as, in order of preference."""
+    return (*OFFERED[kind], HTML) if html else OFFERED[kind]
+
+
+@functools.lru_cache(maxsize=512)
+def choose_formats(format_param: str | None, accept: str | None, html: bool) -> FormatChoice:
+    """Negotiate once for every kind of result (:func:`kgraph.negotiation.negotiate`).
+
+    Raises NotAcceptable when no kind of result could be answered at all.
+    """
+    chosen: dict[str, Format | None] = {}
+    refused = ""
+    for kind in OFFERED:
+        try:
+            chosen[kind] = negotiate(format_param, accept, offered_formats(kind, html=html))
+        except NotAcceptable as exc:
+            chosen[kind], refused = None, exc.message.split("; offered:")[0]
+    if not any(chosen.values()):
+        every = [f.media_type for f in (*RESULT_FORMATS, *RDF_FORMATS, *((HTML,) if html else ()))]
+        raise NotAcceptable(f"{refused}; offered: {', '.join(every)}", every)
+    return FormatChoice(chosen["select"], chosen["ask"], chosen["graph"], html, refused)
+
+
+DEFAULT_FORMATS = choose_formats(None, None, False)
+
+
 @dataclass(frozen=True)
 class QueryRequest:
-    """A query operation: the query string and the RDF dataset the protocol names."""
+    """A query operation and how to answer it: the one value that reaches the engine."""
 
     query: str
-    default_graphs: list[str] = field(default_factory=list)
-    named_graphs: list[str] = field(default_factory=list)
-    format: str | None = None  # the `format` parameter, overriding Accept
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    formats: FormatChoice = DEFAULT_FORMATS
+    base_iri: str | None = None
+    max_rows: int = 100_000  # 0: no cap (the engine streams the whole result)
+
+    def to_json(self) -> bytes:
+        """The request as JSON (for a worker process); formats by media type."""
+        f = self.formats
+        return json.dumps(
+            [
+                self.query,
+                self.default_graphs,
+                self.named_graphs,
+                [x.media_type if x else None for x in (f.select, f.ask, f.graph)],
+                f.html,
+                f.refused,
+                self.base_iri,
+                self.max_rows,
+            ]
+        ).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> QueryRequest:
+        query, default, named, media, html, refused, base, max_rows = json.loads(data)
+        chosen = [formats.by_media_type(m) if m else None for m in media]
+        choice = FormatChoice(chosen[0], chosen[1], chosen[2], html, refused)
+        return cls(query, tuple(default), tuple(named), choice, base, max_rows)
 
 
-def _media_type(content_type: str | None) -> tuple[str | None, str | None]:
+def media_type_of(content_type: str | None) -> tuple[str | None, str | None]:
     if not content_type:
         return None, None
     parts = [p.strip() for p in content_type.split(";")]
@@ -43,7 +137,7 @@ def _media_type(content_type: str | None) -> tuple[str | None, str | None]:
     return parts[0].lower(), charset
 
 
-def _decode(body: bytes, charset: str | None, what: str) -> str:
+def decode_body(body: bytes, charset: str | None, what: str) -> str:
     if charset not in (None, "utf-8", "utf8"):
         raise UnsupportedMediaType(f"{what} must be UTF-8 (got charset={charset})")
     try:
@@ -59,8 +153,9 @@ def _one(params: Sequence[tuple[str, str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-def _graphs(params: Sequence[tuple[str, str]], name: str) -> list[str]:
-    graphs = [v.strip() for k, v in params if k == name]
+def graph_iris(params: Sequence[tuple[str, str]], name: str) -> tuple[str, ...]:
+    """The values of parameter ``name``, each an absolute IRI. Raises BadRequest."""
+    graphs = tuple(v.strip() for k, v in params if k == name)
     for g in graphs:
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*", g):
             raise BadRequest(f"{name} {g!r} is not an absolute IRI")
@@ -73,13 +168,19 @@ def parse_query_request(
     url_params: Sequence[tuple[str, str]],
     body: bytes,
     *,
+    accept: str | None = None,
+    html: bool = False,
+    base_iri: str | None = None,
+    max_rows: int = 100_000,
     max_query_chars: int = 100_000,
 ) -> QueryRequest | None:
     """The query operation a request carries, or ``None`` if it carries none.
 
-    Raises BadRequest (400: two queries, an update, bad encoding, bad graph IRI),
-    UnsupportedMediaType (415: a POST that is neither form nor sparql-query),
-    PayloadTooLarge (413: a query longer than ``max_query_chars``).
+    ``accept`` and the ``format`` parameter choose the formats (``html``: the
+    editor's HTML table is offered too). Raises BadRequest (400: two queries,
+    an update, bad encoding, bad graph IRI), UnsupportedMediaType (415: a POST
+    that is neither form nor sparql-query), PayloadTooLarge (413: a query longer
+    than ``max_query_chars``), NotAcceptable (406: no result could be answered).
     """
     method = method.upper()
     if method in ("GET", "HEAD"):
@@ -87,15 +188,15 @@ def parse_query_request(
         query = _one(params, "query")
         graph_params = params
     elif method == "POST":
-        mtype, charset = _media_type(content_type)
+        mtype, charset = media_type_of(content_type)
         if mtype == FORM:
-            text = _decode(body, charset, "the form body")
+            text = decode_body(body, charset, "the form body")
             params = parse_qsl(text, keep_blank_values=True)
             query = _one(params, "query")
             # graphs and format may come in the body or the URL
             graph_params = [*params, *url_params]
         elif mtype == DIRECT:
-            query = _decode(body, charset, "the query")
+            query = decode_body(body, charset, "the query")
             params = list(url_params)
             if _one(params, "query") is not None:
                 raise BadRequest("a direct POST carries the query in its body, not in ?query=")
@@ -127,11 +228,14 @@ def parse_query_request(
         )
     if not query.strip():
         raise BadRequest("the query is empty")
+    format_param = _one(graph_params, "format") or _one(graph_params, "output")
     return QueryRequest(
         query=query,
-        default_graphs=_graphs(graph_params, "default-graph-uri"),
-        named_graphs=_graphs(graph_params, "named-graph-uri"),
-        format=_one(graph_params, "format") or _one(graph_params, "output"),
+        default_graphs=graph_iris(graph_params, "default-graph-uri"),
+        named_graphs=graph_iris(graph_params, "named-graph-uri"),
+        formats=choose_formats(format_param or None, accept, html),
+        base_iri=base_iri,
+        max_rows=max_rows,
     )
 
 

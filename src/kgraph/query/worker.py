@@ -18,7 +18,8 @@ from typing import IO, cast
 
 from kgraph.errors import KgraphError, StoreError
 from kgraph.query import framing
-from kgraph.query.answer import CHUNK, ChunkWriter, QuerySpec, answer
+from kgraph.query.answer import CHUNK, ChunkWriter, answer
+from kgraph.query.protocol import QueryRequest
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +58,12 @@ def worker_main(argv: list[str]) -> int:
         hdr = stdin.read(framing.LENGTH.size)
         if len(hdr) < framing.LENGTH.size:
             return 0
-        spec = QuerySpec.from_json(stdin.read(framing.LENGTH.unpack(hdr)[0]))
+        req = QueryRequest.from_json(stdin.read(framing.LENGTH.unpack(hdr)[0]))
         writer = ChunkWriter(lambda chunk: _send(out, framing.DATA, chunk))
         try:
             answer(
                 store,
-                spec,
+                req,
                 lambda head: _send(out, framing.HEAD, head.to_json()),
                 cast(IO[bytes], writer),
             )

@@ -18,7 +18,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.types import Receive, Scope, Send
 
 from kgraph import __version__
 from kgraph.query.executor import QueryExecutor, make_executor
@@ -29,23 +28,11 @@ from kgraph.web import metrics, middleware
 from kgraph.web.cache import ResultCache
 from kgraph.web.errors import install_error_handlers
 from kgraph.web.metrics import AppMetrics
-from kgraph.web.replay import Replayer
+from kgraph.web.replay import Replay
 from kgraph.web.routes import health, pages, publishing, sparql, writes
 
 HERE = Path(__file__).parent
 log = logging.getLogger("kgraph.web")
-
-
-class KgraphApp(FastAPI):
-    """FastAPI with the replay of repeated GET answers in front of it (kgraph.web.replay)."""
-
-    replay: Replayer | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.replay is None or scope["type"] != "http":
-            await super().__call__(scope, receive, send)
-        else:
-            await self.replay(scope, receive, send, super().__call__)
 
 
 def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
@@ -70,7 +57,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
             if store is None:
                 opened.close()
 
-    app = KgraphApp(
+    app = FastAPI(
         title="kgraph",
         version=__version__,
         description="SPARQL endpoint and linked data for the county administrative boards' "
@@ -90,18 +77,15 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     if store is not None:
         app.state.store = store
         app.state.executor = make_executor(settings, store, app.state.metrics.timeouts.inc)
-    buckets = middleware.install(
-        app, settings, app.state.metrics.observe, app.state.metrics.rate_limited.inc
+    # From the inside out: the replay of repeated answers, the gate (id, limits, headers,
+    # log, metrics), CORS outermost so that every answer (a 413 or 429 too) carries it.
+    app.add_middleware(
+        Replay,
+        cache=app.state.result_cache,
+        store=lambda: getattr(app.state, "store", None),
+        max_body_bytes=settings.limits.max_body_bytes,
     )
-    app.replay = Replayer(
-        app.state.result_cache,
-        lambda: getattr(app.state, "store", None),
-        max_url_chars=settings.limits.max_url_chars,
-        observer=app.state.metrics.observe,
-        log=settings.server.access_log,
-        buckets=buckets,
-    )
-    # CORS outermost, so that every answer (a 413 or 429 from the limits too) carries it
+    middleware.install(app, settings, app.state.metrics.observe, app.state.metrics.rate_limited.inc)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

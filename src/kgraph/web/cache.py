@@ -1,19 +1,23 @@
-"""A small result cache for ``/sparql``: whole answers, keyed by request and data version.
+"""The store behind the replay layer: whole answers, keyed by request and data version.
 
 The served data changes only when a build or publish swaps the store's
 version, so an answer is valid for as long as the version it was computed
-on: the key includes ``StoreInfo.version`` and entries of older versions are
-dropped the first time a newer version is seen. Only complete, small answers
-are kept (not streamed ones, not HTML); the total size is bounded and the
-least recently used entries go first.
+on: every key carries ``StoreInfo.version`` and entries of older versions are
+dropped the first time a newer version is seen. The total size is bounded and
+the least recently used entries go first.
 
+>>> from typing import NamedTuple
+>>> class Key(NamedTuple):
+...     version: str
+...     text: str
+>>> class Body(NamedTuple):
+...     body: bytes
 >>> cache = ResultCache(max_bytes=4000, max_entry_bytes=1000)
->>> key = CacheKey("v1", "ASK {}", (), (), "application/json", None)
->>> cache.put(key, CachedAnswer(b"true", "application/json", {}))
+>>> cache.put(Key("v1", "ASK {}"), Body(b"true"))
 True
->>> cache.get(key).body
+>>> cache.get(Key("v1", "ASK {}")).body
 b'true'
->>> cache.get(key._replace(version="v2")) is None
+>>> cache.get(Key("v2", "ASK {}")) is None
 True
 """
 
@@ -22,21 +26,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
-from kgraph.query.protocol import QueryRequest
-
-__all__ = ["CacheKey", "CachedAnswer", "ResultCache", "cache_key"]
-
-
-class CacheKey(NamedTuple):
-    version: str
-    query: str
-    default_graphs: tuple[str, ...]
-    named_graphs: tuple[str, ...]
-    accept: str | None
-    format_param: str | None
+__all__ = ["ResultCache"]
 
 
 class Versioned(Protocol):
@@ -51,18 +43,10 @@ class HasBody(Protocol):
     def body(self) -> bytes: ...
 
 
-@dataclass(frozen=True)
-class CachedAnswer:
-    body: bytes
-    content_type: str
-    headers: dict[str, str]
-
-
 class ResultCache:
     """A thread-safe LRU of answers, bounded in bytes. ``max_bytes=0`` disables it.
 
-    Keys of different kinds may share it (parsed requests, raw GET requests);
-    each carries the data version it was computed on.
+    Each key carries the data version it was computed on (``key.version``).
     """
 
     ENTRY_OVERHEAD = 200
@@ -109,15 +93,3 @@ class ResultCache:
 
     def __len__(self) -> int:
         return len(self._entries)
-
-
-def cache_key(version: str, req: QueryRequest, accept: str | None) -> CacheKey:
-    """The key of ``req`` on the data version ``version``."""
-    return CacheKey(
-        version,
-        req.query,
-        tuple(req.default_graphs),
-        tuple(req.named_graphs),
-        accept,
-        req.format,
-    )

@@ -16,7 +16,14 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from kgraph.errors import KgraphError, NotAcceptable, Unauthorized
+from kgraph.errors import (
+    KgraphError,
+    NotAcceptable,
+    PayloadTooLarge,
+    TooManyRequests,
+    Unauthorized,
+    UriTooLong,
+)
 from kgraph.formats import HTML, JSON, PLAIN_TEXT
 from kgraph.negotiation import negotiate
 
@@ -47,19 +54,28 @@ def error_response(request: Request, status: int, message: str, **extra: object)
     return Response(message + "\n", status, headers, PLAIN_TEXT.content_type)
 
 
+def response_for(request: Request, exc: KgraphError) -> Response:
+    """The answer to ``exc``: its status, message and the headers its kind needs."""
+    status = exc.status_code
+    if status >= 500:
+        log.error("%s %s -> %d: %s", request.method, request.url.path, status, exc)
+    extra: dict[str, object] = {}
+    if isinstance(exc, NotAcceptable):
+        extra["offered"] = exc.offered
+    response = error_response(request, status, exc.message, **extra)
+    if isinstance(exc, Unauthorized):
+        response.headers["WWW-Authenticate"] = 'Bearer realm="kgraph"'
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, PayloadTooLarge | UriTooLong):
+        response.headers["Connection"] = "close"  # the rest of the request is not read
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(KgraphError)
     async def _kgraph(request: Request, exc: KgraphError) -> Response:
-        status = exc.status_code
-        if status >= 500:
-            log.error("%s %s -> %d: %s", request.method, request.url.path, status, exc)
-        extra: dict[str, object] = {}
-        if isinstance(exc, NotAcceptable):
-            extra["offered"] = exc.offered
-        response = error_response(request, status, exc.message, **extra)
-        if isinstance(exc, Unauthorized):
-            response.headers["WWW-Authenticate"] = 'Bearer realm="kgraph"'
-        return response
+        return response_for(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

@@ -1,12 +1,18 @@
-"""Pure ASGI middleware: request ids, access log and metrics, limits, security headers.
+"""The gate every request passes: one pure ASGI middleware (:class:`Gate`).
 
 Pure ASGI (not ``BaseHTTPMiddleware``) so that streamed bodies pass through
-chunk by chunk. From the outside in (see :func:`install`)::
+chunk by chunk, and one class with one ``send`` wrapper rather than a stack of
+them, because every request pays for each layer. In order, it:
 
-    Observe        X-Request-ID, one JSON access-log line, request metrics
-    SecurityHeaders  nosniff, Referrer-Policy; CSP on HTML
-    RateLimit      token bucket per client address -> 429 + Retry-After
-    RequestLimits  URL length -> 414, declared body length -> 413
+- gives the request its ``X-Request-ID`` (the client's if sane, else a new one);
+- refuses what is over the limits: a URL over ``max_url_chars`` (414), a
+  declared body over ``max_body_bytes`` (413), a client out of tokens (429 with
+  ``Retry-After``, when a rate limit is set);
+- adds ``nosniff`` and ``Referrer-Policy`` to every answer, a CSP to HTML;
+- writes one JSON access-log line and the request metrics when the answer is sent.
+
+Inside it sits the replay of repeated answers (:mod:`kgraph.web.replay`), so
+that a replayed answer is limited, logged and counted like any other.
 """
 
 from __future__ import annotations
@@ -20,14 +26,17 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from fastapi import FastAPI
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kgraph.errors import BadRequest, KgraphError, PayloadTooLarge, TooManyRequests, UriTooLong
 from kgraph.formats import HTML
 from kgraph.settings import Settings
-from kgraph.web.errors import error_response
+from kgraph.web.errors import response_for
 
 access_log = logging.getLogger("kgraph.access")
 _HTML = HTML.media_type.encode()
@@ -79,39 +88,6 @@ def url_length(scope: Scope) -> int:
 def client_address(scope: Scope) -> str:
     client = scope.get("client")
     return str(client[0]) if client else "-"
-
-
-class Observe:
-    """Request id in and out, one JSON log line per request, and ``observer`` calls."""
-
-    def __init__(self, app: ASGIApp, observer: Observer | None = None, log: bool = True) -> None:
-        self.app, self.observer, self.log = app, observer, log
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        rid = request_id(scope)
-        scope.setdefault("state", {})["request_id"] = rid
-        start = time.perf_counter()
-        status, sent = 500, 0
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal status, sent
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
-            elif message["type"] == "http.response.body":
-                sent += len(message.get("body", b""))
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_wrapper)
-        finally:
-            seconds = time.perf_counter() - start
-            route = route_template(scope)
-            record(self.observer, self.log, scope, route, rid, status, seconds, sent)
 
 
 _ID_PREFIX = uuid.uuid4().hex[:16]  # this process's; a counter makes each id unique
@@ -171,36 +147,6 @@ def record(
         )
 
 
-class SecurityHeaders:
-    """``nosniff`` and ``Referrer-Policy`` everywhere; a CSP on HTML responses."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        docs = scope["path"].startswith(DOCS_PATHS)
-
-        async def send_wrapper(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {k.lower() for k, _ in headers}
-                ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
-                extra = [
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", REFERRER_POLICY.encode()),
-                ]
-                if ctype.startswith(_HTML):
-                    extra.append((b"content-security-policy", (DOCS_CSP if docs else CSP).encode()))
-                    extra.append((b"x-frame-options", b"DENY"))
-                message["headers"] = headers + [(k, v) for k, v in extra if k not in names]
-            await send(message)
-
-        await self.app(scope, receive, send_wrapper)
-
-
 class TokenBuckets:
     """Token buckets per key: ``per_minute`` tokens a minute, at most ``burst`` saved.
 
@@ -244,87 +190,127 @@ class TokenBuckets:
             del self._buckets[k]
 
 
-class RateLimit:
-    """429 with ``Retry-After`` when a client address runs out of tokens."""
+@dataclass(frozen=True)
+class GateLimits:
+    max_url_chars: int
+    max_body_bytes: int
 
-    EXEMPT = ("/healthz", "/readyz")
+
+class Gate:
+    """Request id, limits, rate limit, security headers, access log and metrics."""
+
+    EXEMPT = ("/healthz", "/readyz")  # never rate limited
 
     def __init__(
-        self, app: ASGIApp, buckets: TokenBuckets, on_limited: Callable[[], None] | None = None
+        self,
+        app: ASGIApp,
+        limits: GateLimits,
+        buckets: TokenBuckets | None = None,
+        observer: Observer | None = None,
+        log: bool = True,
+        on_limited: Callable[[], None] | None = None,
     ) -> None:
-        self.app, self.buckets, self.on_limited = app, buckets, on_limited
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.EXEMPT:
-            await self.app(scope, receive, send)
-            return
-        wait = self.buckets.take(client_address(scope))
-        if wait <= 0:
-            await self.app(scope, receive, send)
-            return
-        if self.on_limited is not None:
-            self.on_limited()
-        retry = max(1, math.ceil(wait))
-        response = error_response(
-            Request(scope),
-            429,
-            f"too many requests from {client_address(scope)}: the limit is "
-            f"{round(self.buckets.rate * 60)} a minute; retry after {retry} s",
-        )
-        response.headers["Retry-After"] = str(retry)
-        await response(scope, receive, send)
-
-
-class RequestLimits:
-    """414 for URLs longer than ``max_url_chars``; 413 for a declared body over the limit.
-
-    Bodies sent without ``Content-Length`` are counted by the routes that read them.
-    """
-
-    def __init__(self, app: ASGIApp, max_url_chars: int, max_body_bytes: int) -> None:
-        self.app, self.max_url, self.max_body = app, max_url_chars, max_body_bytes
+        self.app, self.limits, self.buckets = app, limits, buckets
+        self.observer, self.log, self.on_limited = observer, log, on_limited
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = url_length(scope)
-        problem: tuple[int, str] | None = None
-        if length > self.max_url:
-            problem = (414, f"the URL is {length} characters; the limit is {self.max_url}")
-        declared = _header(scope, b"content-length")
-        if problem is None and declared is not None:
-            if not declared.isdigit():
-                problem = (400, "Content-Length is not a number")
-            elif int(declared) > self.max_body:
-                problem = (
-                    413,
-                    f"the request body of {declared} bytes exceeds the limit of {self.max_body}",
+        rid = request_id(scope)
+        scope.setdefault("state", {})["request_id"] = rid
+        start = time.perf_counter()
+        status, sent = 500, 0
+        docs = scope["path"].startswith(DOCS_PATHS)
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status, sent
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = _with_security_headers(
+                    list(message.get("headers", [])), rid, docs
                 )
-        if problem is None:
-            await self.app(scope, receive, send)
-            return
-        status, message = problem
-        response = error_response(Request(scope), status, message)
-        response.headers["Connection"] = "close"
-        await response(scope, receive, send)
+            elif message["type"] == "http.response.body":
+                sent += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            refusal = self._refusal(scope)
+            if refusal is None:
+                await self.app(scope, receive, send_wrapper)
+            else:
+                await refusal(scope, receive, send_wrapper)
+        finally:
+            seconds = time.perf_counter() - start
+            record(
+                self.observer, self.log, scope, route_template(scope), rid, status, seconds, sent
+            )
+
+    def _refusal(self, scope: Scope) -> Response | None:
+        """The error answer for a request over a limit, or None to let it in."""
+        try:
+            self._check(scope)
+        except KgraphError as exc:
+            return response_for(Request(scope), exc)
+        return None
+
+    def _check(self, scope: Scope) -> None:
+        """Raise the error for a request over a limit."""
+        length, limit = url_length(scope), self.limits.max_url_chars
+        if length > limit:
+            raise UriTooLong(f"the URL is {length} characters; the limit is {limit}")
+        declared = _header(scope, b"content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                raise BadRequest("Content-Length is not a number")
+            if int(declared) > self.limits.max_body_bytes:
+                raise PayloadTooLarge(
+                    f"the request body of {declared} bytes exceeds the limit of "
+                    f"{self.limits.max_body_bytes}"
+                )
+        if self.buckets is not None and scope["path"] not in self.EXEMPT:
+            wait = self.buckets.take(client_address(scope))
+            if wait > 0:
+                if self.on_limited is not None:
+                    self.on_limited()
+                retry = max(1, math.ceil(wait))
+                raise TooManyRequests(
+                    f"too many requests from {client_address(scope)}: the limit is "
+                    f"{round(self.buckets.rate * 60)} a minute; retry after {retry} s",
+                    retry,
+                )
+
+
+_NOSNIFF = (b"x-content-type-options", b"nosniff")
+_REFERRER = (b"referrer-policy", REFERRER_POLICY.encode())
+_CSP, _DOCS_CSP = CSP.encode(), DOCS_CSP.encode()
+
+
+def _with_security_headers(
+    headers: list[tuple[bytes, bytes]], rid: str, docs: bool
+) -> list[tuple[bytes, bytes]]:
+    names = {k.lower() for k, _ in headers}
+    ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+    extra = [_NOSNIFF, _REFERRER, (b"x-request-id", rid.encode())]
+    if ctype.startswith(_HTML):
+        extra.append((b"content-security-policy", _DOCS_CSP if docs else _CSP))
+        extra.append((b"x-frame-options", b"DENY"))
+    return headers + [(k, v) for k, v in extra if k not in names]
 
 
 def install(
     app: FastAPI, settings: Settings, observer: Observer | None, on_limited: Callable[[], None]
-) -> TokenBuckets | None:
-    """Add the middleware to ``app`` (a FastAPI app), innermost first; the rate limit's buckets."""
+) -> None:
+    """Put the gate around ``app`` (a FastAPI app; the replay layer goes inside it first)."""
+    limits = settings.limits
     buckets = None
+    if limits.rate_limit_per_minute:
+        buckets = TokenBuckets(limits.rate_limit_per_minute, limits.rate_limit_burst)
     app.add_middleware(
-        RequestLimits,
-        max_url_chars=settings.limits.max_url_chars,
-        max_body_bytes=settings.limits.max_body_bytes,
+        Gate,
+        limits=GateLimits(limits.max_url_chars, limits.max_body_bytes),
+        buckets=buckets,
+        observer=observer,
+        log=settings.server.access_log,
+        on_limited=on_limited,
     )
-    if settings.limits.rate_limit_per_minute:
-        buckets = TokenBuckets(
-            settings.limits.rate_limit_per_minute, settings.limits.rate_limit_burst
-        )
-        app.add_middleware(RateLimit, buckets=buckets, on_limited=on_limited)
-    app.add_middleware(SecurityHeaders)
-    app.add_middleware(Observe, observer=observer, log=settings.server.access_log)
-    return buckets

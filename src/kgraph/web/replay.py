@@ -1,166 +1,163 @@
-"""Answers to repeated GET requests, replayed before the framework sees them.
+"""The one cache: whole answers to repeated requests, replayed on the event loop.
 
 The served data changes only when a build or publish swaps the store's
-version, so the whole HTTP answer to a query or a resource page (status,
-headers and body, exactly as the full middleware stack sent it) stays right
-for as long as that version is served. :class:`Replayer` sits in front of the
-app: a GET with the same path, query string, ``Accept`` and ``Accept-Language``
-on the same version is answered from those bytes on the event loop, with a
-fresh ``X-Request-ID``, its metrics and its access-log line. Anything else
-goes through the app; a 200 answer is kept only if its route marked it as a
-function of the version and those request parts alone (``mark_replayable``:
-``/sparql`` queries, resource pages, the home page, search).
+version, so the whole answer to a query or a resource page (status, headers
+and body, exactly as the route sent it) stays right for as long as that
+version is served. :class:`Replay` sits just inside the gate
+(:mod:`kgraph.web.middleware`), which has already given the request its id,
+checked its limits and will log and count it: a request with the same method,
+path, query string, ``Accept`` and ``Accept-Language`` (and, for ``POST
+/sparql``, the same ``Content-Type`` and body) on the same version is answered
+from those bytes. Anything else goes to the routes; a 200 answer is kept only
+if its route marked it as a function of the version and those request parts
+alone (:func:`mark_replayable`: ``/sparql`` queries, resource pages, the home
+page, search).
 
-Identical requests that arrive while the first is being answered wait for
-it and are replayed its answer (a burst on a popular page after a swap costs
-one rendering, not one per request); if it was not kept, each is answered by
-the stack.
+Identical requests that arrive while the first is being answered wait for it
+and are replayed its answer (a burst on a popular page after a swap costs one
+rendering, not one per request); if it was not kept, each goes to the routes.
 
-Always answered by the full stack: other methods; requests with an
-``Origin`` (the CORS headers depend on it), with conditions (``If-None-Match``,
-``If-Modified-Since``: the pages answer 304 themselves), ``Range`` or
-``Authorization``; URLs over the length limit; clients the rate limit refuses;
-stores that cannot tell their version without blocking (remote ones).
+Always answered by the routes: methods other than GET and ``POST /sparql``;
+requests with conditions (``If-None-Match``, ``If-Modified-Since``: the pages
+answer 304 themselves), ``Range`` or ``Authorization``; a body over the limit;
+a store whose version cannot be read.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kgraph.errors import StoreError
 from kgraph.store.base import GraphStore
 from kgraph.web.cache import ResultCache
-from kgraph.web.middleware import (
-    Observer,
-    TokenBuckets,
-    client_address,
-    raw_path,
-    record,
-    request_id,
-    route_template,
-    url_length,
-)
+from kgraph.web.middleware import raw_path
 
-__all__ = ["REPLAY_STATE", "Replay", "ReplayKey", "Replayer", "mark_replayable"]
+__all__ = ["REPLAY_STATE", "Kept", "Replay", "ReplayKey", "mark_replayable"]
 
 REPLAY_STATE = "replay_version"  # request.state attribute: the version an answer was made on
-ASGIHandler = Callable[[Scope, Receive, Send], Awaitable[None]]
+VERSION_STATE = "served_version"  # request.state attribute: the version read on arrival
 # Requests whose answer depends on more than the URL, Accept and Accept-Language.
-_BYPASS = frozenset((b"origin", b"if-none-match", b"if-modified-since", b"range", b"authorization"))
+_BYPASS = frozenset((b"if-none-match", b"if-modified-since", b"range", b"authorization"))
+POST_PATHS = frozenset(("/sparql",))  # POSTs that are queries, answered by their body
 
 
 class ReplayKey(NamedTuple):
     version: str
+    method: str
     path: bytes
     query_string: bytes
     accept: bytes | None
     accept_language: bytes | None
+    content_type: bytes | None = None
+    body: bytes = b""
 
 
 def mark_replayable(request: Request, version: str) -> None:
     """Let the answer to ``request`` be kept and replayed while ``version`` is served: call it
-    only where the answer depends on nothing but the data and the URL, Accept and
-    Accept-Language."""
+    only where the answer depends on nothing but the data and the URL (or query body),
+    Accept and Accept-Language."""
     setattr(request.state, REPLAY_STATE, version)
 
 
 @dataclass(frozen=True)
-class Replay:
+class Kept:
+    """An answer as the routes sent it."""
+
     status: int
-    headers: list[tuple[bytes, bytes]]  # as sent, without X-Request-ID
+    headers: list[tuple[bytes, bytes]]
     body: bytes
-    route: str  # the route template, for the metrics
+    route: Any  # the matched route, so that metrics name it on replays too
 
 
-class Replayer:
-    """Replays kept GET answers; passes everything else to the app."""
+class Replay:
+    """Replays kept answers; passes everything else on."""
 
     def __init__(
         self,
+        app: ASGIApp,
         cache: ResultCache,
         store: Callable[[], GraphStore | None],
-        *,
-        max_url_chars: int,
-        observer: Observer | None,
-        log: bool,
-        buckets: TokenBuckets | None = None,
+        max_body_bytes: int,
     ) -> None:
-        self.cache, self._store = cache, store
-        self.max_url = max_url_chars
-        self.observer, self.log, self.buckets = observer, log, buckets
+        self.app, self.cache, self._store = app, cache, store
+        self.max_body = max_body_bytes
         self._inflight: dict[ReplayKey, asyncio.Event] = {}  # keys being answered now
 
-    def _key(self, scope: Scope) -> ReplayKey | None:
-        """The key of a GET that may be replayed, or None: a request the full stack answers."""
-        if scope["type"] != "http" or scope["method"] != "GET" or self.cache.max_bytes <= 0:
-            return None
-        if url_length(scope) > self.max_url:  # RequestLimits answers 414
-            return None
+    async def _version(self) -> str | None:
         store = self._store()
-        version = store.version_now() if store is not None else None
-        if version is None:  # remote stores: nothing is kept or replayed
-            return None
-        accept = language = None
+        return await served_version(store) if store is not None else None
+
+    async def _key(self, scope: Scope, receive: Receive) -> tuple[ReplayKey | None, Receive]:
+        """The key of a request that may be replayed (or None), and the ``receive`` to pass on
+        (a POST's body is read here, then handed on)."""
+        method = scope["method"]
+        if self.cache.max_bytes <= 0 or not (
+            method == "GET" or (method == "POST" and scope["path"] in POST_PATHS)
+        ):
+            return None, receive
+        accept = language = ctype = None
         for name, value in scope.get("headers", ()):
             if name == b"accept":
                 accept = bytes(value)
             elif name == b"accept-language":
                 language = bytes(value)
+            elif name == b"content-type":
+                ctype = bytes(value)
             elif name in _BYPASS:
-                return None
-        return ReplayKey(version, raw_path(scope), scope.get("query_string", b""), accept, language)
+                return None, receive
+        body = b""
+        if method == "POST":
+            body, receive, whole = await _read_body(receive, self.max_body)
+            if not whole:
+                return None, receive
+        version = await self._version()
+        if version is None:
+            return None, receive
+        scope.setdefault("state", {})[VERSION_STATE] = version  # the routes need not read it again
+        path, qs = raw_path(scope), scope.get("query_string", b"")
+        return ReplayKey(version, method, path, qs, accept, language, ctype, body), receive
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send, app: ASGIHandler) -> None:
-        key = self._key(scope)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        key, receive = await self._key(scope, receive)
         if key is None:
-            await app(scope, receive, send)
+            await self.app(scope, receive, send)
             return
         kept = self.cache.get(key)
         pending = self._inflight.get(key) if kept is None else None
         if pending is not None:  # the same request is being answered: its answer will do
             await pending.wait()
             kept = self.cache.get(key)
-        if isinstance(kept, Replay) and (
-            self.buckets is None or self.buckets.take(client_address(scope)) <= 0
-        ):
-            await self._replay(scope, send, kept)
+        if isinstance(kept, Kept):
+            scope["route"] = kept.route
+            await send(
+                {"type": "http.response.start", "status": kept.status, "headers": kept.headers}
+            )
+            await send({"type": "http.response.body", "body": kept.body})
             return
         if key in self._inflight:  # not replayable after all, or someone else is at it
-            await self._answer_and_keep(key, scope, receive, send, app)
+            await self._answer_and_keep(key, scope, receive, send)
             return
         done = self._inflight[key] = asyncio.Event()
         try:
-            await self._answer_and_keep(key, scope, receive, send, app)
+            await self._answer_and_keep(key, scope, receive, send)
         finally:
             del self._inflight[key]
             done.set()
 
-    async def _replay(self, scope: Scope, send: Send, kept: Replay) -> None:
-        start = time.perf_counter()
-        rid = request_id(scope)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": kept.status,
-                "headers": [*kept.headers, (b"x-request-id", rid.encode())],
-            }
-        )
-        await send({"type": "http.response.body", "body": kept.body})
-        seconds = time.perf_counter() - start
-        record(
-            self.observer, self.log, scope, kept.route, rid, kept.status, seconds, len(kept.body)
-        )
-
     async def _answer_and_keep(
-        self, key: ReplayKey, scope: Scope, receive: Receive, send: Send, app: ASGIHandler
+        self, key: ReplayKey, scope: Scope, receive: Receive, send: Send
     ) -> None:
-        """Let the app answer; keep the answer under ``key`` if its route marked it."""
+        """Let the routes answer; keep the answer under ``key`` if its route marked it."""
         status = 0
         headers: list[tuple[bytes, bytes]] = []
         body = bytearray()
@@ -170,7 +167,7 @@ class Replayer:
             nonlocal status, headers, keep
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = [(k, v) for k, v in message.get("headers", []) if k != b"x-request-id"]
+                headers = list(message.get("headers", []))
                 keep = status == 200
             elif message["type"] == "http.response.body" and keep:
                 body.extend(message.get("body", b""))
@@ -179,8 +176,50 @@ class Replayer:
                     body.clear()
             await send(message)
 
-        await app(scope, receive, capture)
+        await self.app(scope, receive, capture)
         version = scope.get("state", {}).get(REPLAY_STATE)  # the one the answer was made on
         if keep and isinstance(version, str):
-            kept = Replay(status, headers, bytes(body), route_template(scope))
+            kept = Kept(status, headers, bytes(body), scope.get("route"))
             self.cache.put(key._replace(version=version), kept)
+
+
+async def served_version(store: GraphStore, request: Request | None = None) -> str | None:
+    """The version ``store`` serves: as read when ``request`` arrived, else read locally, or
+    (a remote store) by one small query on a thread; None if it cannot be read (the routes
+    will say what is wrong)."""
+    if request is not None:
+        known = getattr(request.state, VERSION_STATE, None)
+        if isinstance(known, str):
+            return known
+    version = store.version_now()
+    if version is not None:
+        return version
+    try:
+        return (await run_in_threadpool(store.info)).version
+    except StoreError:
+        return None
+
+
+async def _read_body(receive: Receive, limit: int) -> tuple[bytes, Receive, bool]:
+    """Read a request body of at most ``limit`` bytes: (body, a ``receive`` that gives
+    the same messages again, whether the whole body was read)."""
+    messages: list[Message] = []
+    size = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        size += len(message.get("body", b""))
+        if size > limit or not message.get("more_body", False):
+            break
+    whole = size <= limit and messages[-1]["type"] == "http.request"
+    whole = whole and not messages[-1].get("more_body", False)
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
+
+    async def replay_receive() -> Message:
+        if messages:
+            return messages.pop(0)
+        return await receive()
+
+    return body, replay_receive, whole

@@ -1,26 +1,32 @@
-"""``/sparql``: the SPARQL 1.1 Protocol query operation, service description, editor."""
+"""``/sparql``: the SPARQL 1.1 Protocol query operation, service description, editor.
+
+The request is parsed once (:func:`~kgraph.query.protocol.parse_query_request`)
+into a :class:`~kgraph.query.protocol.QueryRequest`, handed to the executor, and
+its :class:`~kgraph.query.answer.Answer` sent as it comes. Repeated requests are
+answered by the replay layer (:mod:`kgraph.web.replay`) before they reach here.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response, StreamingResponse
 
 from kgraph.errors import PayloadTooLarge
-from kgraph.formats import HTML, RDF_FORMATS, RESULT_FORMATS, Format, by_name
+from kgraph.formats import HTML, RDF_FORMATS, Format
 from kgraph.linkeddata.examples import load_examples
 from kgraph.negotiation import negotiate
 from kgraph.opendata.void import dataset_iri
-from kgraph.query import service
-from kgraph.query.answer import Answer, QuerySpec
+from kgraph.query import description
+from kgraph.query.answer import Answer
 from kgraph.query.protocol import parse_query_request
 from kgraph.settings import Settings
-from kgraph.web.cache import CachedAnswer, ResultCache, cache_key
 from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep, TemplatesDep
-from kgraph.web.replay import mark_replayable
+from kgraph.web.replay import mark_replayable, served_version
 
 router = APIRouter(tags=["sparql"])
 TRUNCATED_HEADER = "X-Kgraph-Result-Truncated"
@@ -68,42 +74,30 @@ async def sparql_endpoint(
         request.headers.get("content-type"),
         request.query_params.multi_items(),
         body,
+        accept=request.headers.get("accept"),
+        html=True,
+        base_iri=settings.server.base_iri,
+        max_rows=settings.limits.max_result_rows,
         max_query_chars=settings.limits.max_query_chars,
     )
     if req is None:
         return describe_service(request, settings, templates)
-    accept = request.headers.get("accept")
-    spec = QuerySpec.from_request(
-        req,
-        base_iri=settings.server.base_iri,
-        accept=accept,
-        html=True,
-        max_rows=settings.limits.max_result_rows,
-    )
-    cache: ResultCache = request.app.state.result_cache
-    version = store.version_now() or (await run_in_threadpool(store.info)).version
-    key = cache_key(version, req, accept)
-    hit = cache.get(key)
-    if hit is not None:
-        mark_replayable(request, key.version)
-        return Response(hit.body, media_type=hit.content_type, headers=hit.headers)
-    answer = await executor.answer(spec)
-    fmt = by_name(answer.head.format, (*RESULT_FORMATS, *RDF_FORMATS, HTML))
+    version = await served_version(store, request)
+    answer = await executor.answer(req)
     headers = answer_headers(answer)
-    if answer.head.context is not None:
+    if answer.head.format is HTML:
+        context = results_table(await whole_body(answer), settings.server.base_iri)
+        context["truncated"] = answer.head.truncated_at is not None
+        context["limit"] = answer.head.truncated_at
         return templates.TemplateResponse(
             request,
             "sparql.html",
-            {
-                "query": req.query,
-                "examples": load_examples(settings.paths.queries_dir),
-                **answer.head.context,
-            },
+            {"query": req.query, "examples": load_examples(settings.paths.queries_dir), **context},
             headers=headers,
         )
-    if answer.complete and cache.put(key, CachedAnswer(answer.first, fmt.content_type, headers)):
-        mark_replayable(request, key.version)
-    return answer_response(answer, fmt, headers)
+    if answer.complete and version is not None:
+        mark_replayable(request, version)
+    return answer_response(answer, headers)
 
 
 def answer_headers(answer: Answer) -> dict[str, str]:
@@ -114,17 +108,63 @@ def answer_headers(answer: Answer) -> dict[str, str]:
     return headers
 
 
-def answer_response(answer: Answer, fmt: Format, headers: dict[str, str]) -> Response:
+def answer_response(answer: Answer, headers: dict[str, str]) -> Response:
     """The answer whole if it fits in its first chunk, else streamed as it comes."""
+    media = answer.head.format.content_type
     if answer.complete:
-        return Response(answer.first, media_type=fmt.content_type, headers=headers)
+        return Response(answer.first, media_type=media, headers=headers)
 
     async def chunks() -> AsyncIterator[bytes]:
         yield answer.first
         async for chunk in answer.rest():
             yield chunk
 
-    return StreamingResponse(chunks(), media_type=fmt.content_type, headers=headers)
+    return StreamingResponse(chunks(), media_type=media, headers=headers)
+
+
+async def whole_body(answer: Answer) -> bytes:
+    """All of an answer's body (for small answers: the editor's table)."""
+    if answer.complete:
+        return answer.first
+    parts = [answer.first]
+    async for chunk in answer.rest():
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def results_table(results_json: bytes, base_iri: str) -> dict[str, Any]:
+    """The editor's table of a SPARQL JSON result: variables, and rows of cells
+    (text, a link for IRIs under the base, language or datatype for literals).
+
+    >>> doc = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"http://x/id/a"}}]}}'
+    >>> results_table(doc, "http://x/")["rows"]
+    [[{'text': 'http://x/id/a', 'href': '/id/a'}]]
+    """
+    doc = json.loads(results_json)
+    if "boolean" in doc:
+        return {"boolean": doc["boolean"], "variables": [], "rows": []}
+    variables: list[str] = doc["head"]["vars"]
+    rows = [[_cell(b.get(v), base_iri) for v in variables] for b in doc["results"]["bindings"]]
+    return {"variables": variables, "rows": rows}
+
+
+def _cell(term: dict[str, Any] | None, base_iri: str) -> dict[str, Any]:
+    if term is None:
+        return {"text": ""}
+    value = str(term["value"]) if term["type"] != "triple" else _triple_text(term["value"])
+    if term["type"] == "uri":
+        href = "/" + value[len(base_iri) :] if value.startswith(base_iri) else value
+        return {"text": value, "href": href}
+    if term["type"] == "literal":
+        return {"text": value, "lang": term.get("xml:lang"), "datatype": term.get("datatype")}
+    if term["type"] == "bnode":
+        return {"text": "_:" + value}
+    return {"text": value}
+
+
+def _triple_text(triple: dict[str, Any]) -> str:
+    parts = (_cell(triple[k], "")["text"] for k in ("subject", "predicate", "object"))
+    return "<< " + " ".join(parts) + " >>"
 
 
 # Machines that ask for nothing in particular (no Accept, */*) get Turtle;
@@ -143,7 +183,7 @@ def describe_service(request: Request, settings: Settings, templates: Jinja2Temp
             headers={"Vary": "Accept"},
         )
     base = settings.server.base_iri
-    body = service.service_description(
+    body = description.service_description(
         base + "sparql", dataset_iri(settings), base + ".well-known/void", fmt
     )
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})

@@ -26,8 +26,16 @@ from kgraph.errors import (
     UnsupportedMediaType,
 )
 from kgraph.formats import GRAPH_FORMATS, NTRIPLES, RDF_FORMATS, TURTLE, by_name
-from kgraph.query.answer import QuerySpec
-from kgraph.query.protocol import FORM, UPDATE_DIRECT, _decode, _graphs, _media_type
+from kgraph.negotiation import negotiate
+from kgraph.query.protocol import (
+    FORM,
+    UPDATE_DIRECT,
+    FormatChoice,
+    QueryRequest,
+    decode_body,
+    graph_iris,
+    media_type_of,
+)
 from kgraph.store.base import GraphStore, StoreInfo
 from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep
 from kgraph.web.errors import error_response
@@ -74,16 +82,16 @@ async def update(
     request: Request, _: WriteAccess, store: StoreDep, settings: SettingsDep
 ) -> Response:
     body = await read_body(request, settings.limits.max_body_bytes)
-    mtype, charset = _media_type(request.headers.get("content-type"))
+    mtype, charset = media_type_of(request.headers.get("content-type"))
     if mtype == UPDATE_DIRECT:
-        text = _decode(body, charset, "the update")
+        text = decode_body(body, charset, "the update")
         if (
             "using-graph-uri" in request.query_params
             or "using-named-graph-uri" in request.query_params
         ):
             raise BadRequest("using-graph-uri and using-named-graph-uri are not supported")
     elif mtype == FORM:
-        params = parse_qsl(_decode(body, charset, "the form body"), keep_blank_values=True)
+        params = parse_qsl(decode_body(body, charset, "the form body"), keep_blank_values=True)
         updates = [v for k, v in params if k == "update"]
         if len(updates) != 1:
             raise BadRequest(f"a form needs exactly one 'update' parameter; got {len(updates)}")
@@ -114,7 +122,7 @@ def _target(request: Request) -> str | None:
     default = any(k == "default" for k, _ in params)
     if default == bool(graph) or len(graph) > 1:
         raise BadRequest("name exactly one graph: ?graph=<IRI> or ?default")
-    return _graphs([("graph", graph[0])], "graph")[0] if graph else None
+    return graph_iris([("graph", graph[0])], "graph")[0] if graph else None
 
 
 async def _require_graph(store: GraphStore, graph: str | None) -> None:
@@ -137,15 +145,14 @@ async def store_read(
     graph = _target(request)
     await _require_graph(store, graph)
     where = "?s ?p ?o" if graph is None else f"GRAPH <{graph}> {{ ?s ?p ?o }}"
-    spec = QuerySpec(
+    fmt = negotiate(request.query_params.get("format"), request.headers.get("accept"), RDF_FORMATS)
+    req = QueryRequest(
         query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}",
-        accept=request.headers.get("accept"),
-        format=request.query_params.get("format"),
+        formats=FormatChoice(select=None, ask=None, graph=fmt),
         max_rows=settings.limits.max_result_rows,
     )
-    answer = await executor.answer(spec)
-    fmt = by_name(answer.head.format, RDF_FORMATS)
-    return answer_response(answer, fmt, answer_headers(answer))
+    answer = await executor.answer(req)
+    return answer_response(answer, answer_headers(answer))
 
 
 def _write(
@@ -178,13 +185,13 @@ async def store_write(
     if request.method == "DELETE":
         await _require_graph(store, graph)
         return _info(await run_in_threadpool(_write, store, graph, None, "turtle", "", False))
-    mtype, charset = _media_type(request.headers.get("content-type"))
+    mtype, charset = media_type_of(request.headers.get("content-type"))
     fmt = next((f for f in WRITE_FORMATS if f.media_type == mtype), None)
     if fmt is None:
         offered = ", ".join(f.media_type for f in WRITE_FORMATS)
         raise UnsupportedMediaType(f"graph data must be one of {offered}; got {mtype}")
     body = await read_body(request, settings.limits.max_body_bytes)
-    _decode(body, charset, "the graph data")  # refuse bad UTF-8 before parsing
+    decode_body(body, charset, "the graph data")  # refuse bad UTF-8 before parsing
     base = graph or settings.server.base_iri
     info = await run_in_threadpool(
         _write, store, graph, body, fmt.name, base, request.method == "POST"
