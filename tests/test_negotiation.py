@@ -46,6 +46,8 @@ TABLE = [
     ("text/n3", GRAPHS, "text/turtle"),
     ("text/rdf+n3", GRAPHS, "text/turtle"),
     ("application/turtle", GRAPHS, "text/turtle"),
+    ("application/n3", GRAPHS, "text/turtle"),  # SPARQLWrapper's N3
+    ("application/x-json+ld", GRAPHS, "application/ld+json"),  # SPARQLWrapper's JSON-LD
     (
         'application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"',
         GRAPHS,
@@ -88,6 +90,16 @@ def test_the_table_covers_every_format_and_alias_of_the_one_table() -> None:
         ("ttl", "application/ld+json", GRAPH_FORMATS, "turtle"),  # the parameter wins
         ("application/ld+json", None, GRAPH_FORMATS, "jsonld"),
         ("json", None, RESULT_FORMATS, "json"),
+        ("json", None, GRAPH_FORMATS, "jsonld"),
+        ("n3", None, GRAPH_FORMATS, "turtle"),
+        ("rdf+xml", None, GRAPH_FORMATS, "rdfxml"),
+        ("rdf xml", None, GRAPH_FORMATS, "rdfxml"),  # a '+' decoded as a space
+        ("json-ld", None, GRAPH_FORMATS, "jsonld"),
+        ("text/turtle", None, GRAPH_FORMATS, "turtle"),
+        ("text/turtle; charset=utf-8", None, GRAPH_FORMATS, "turtle"),
+        ("application/sparql-results json", None, RESULT_FORMATS, "json"),
+        ("application/ld+json,application/x-json+ld", None, GRAPH_FORMATS, "jsonld"),
+        ("image/png, text/csv", None, RESULT_FORMATS, "csv"),  # the first offered of a list
         (None, "text/html,*/*;q=0.8", (*GRAPH_FORMATS, HTML), "html"),
         (None, "application/json", (HTML, JSON), "json"),
     ],

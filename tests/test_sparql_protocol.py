@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from fastapi.testclient import TestClient
@@ -286,6 +287,24 @@ BAD_CASES = [
     ),
     ("unknown format", "GET", "query=ASK%7B%7D&format=png", {}, "", 406, "unknown format"),
     (
+        "formats that disagree",
+        "GET",
+        "query=ASK%7B%7D&format=json&format=xml",
+        {},
+        "",
+        400,
+        "different formats",
+    ),
+    (
+        "format and output that disagree",
+        "GET",
+        "query=SELECT%20*%7B%7D&format=csv&output=tsv",
+        {},
+        "",
+        400,
+        "different formats",
+    ),
+    (
         "unacceptable Accept",
         "GET",
         "query=ASK%7B%7D",
@@ -423,6 +442,60 @@ def test_describe(w3c: TestClient) -> None:
     )
     graph = rdflib.Graph().parse(data=resp.text, format="turtle")
     assert str(graph.value(rdflib.URIRef("http://example.org/"), rdflib.FOAF.name)) == "example"
+
+
+SEL, CON = quote("SELECT (1 AS ?one) {}"), quote("CONSTRUCT { <s:s> <p:p> 1 } WHERE {}")
+TOLERATED = [
+    # (what a client sends after ?query=..., query, expected media type)
+    ("format=tsv&format=text%2Ftab-separated-values", SEL, "text/tab-separated-values"),
+    ("format=rdf%2Bxml&format=application%2Frdf%2Bxml", CON, "application/rdf+xml"),
+    ("format=rdf%2Bxml&format=", CON, "application/rdf+xml"),  # SPARQLWrapper, Accept */*
+    ("format=rdf+xml", CON, "application/rdf+xml"),  # an unencoded '+', read as a space
+    ("format=json-ld&format=", CON, "application/ld+json"),
+    (
+        "format=json-ld&format=application%2Fld%2Bjson%2Capplication%2Fx-json%2Bld",
+        CON,
+        "application/ld+json",
+    ),
+    ("format=n3", CON, "text/turtle"),
+    ("format=text%2Fturtle", CON, "text/turtle"),
+    ("format=json", CON, "application/ld+json"),
+    ("format=application%2Fsparql-results%2Bjson", SEL, "application/sparql-results+json"),
+    ("output=csv", SEL, "text/csv"),
+    ("format=xml&output=xml&results=xml", SEL, "application/sparql-results+xml"),
+    (
+        "format=json&output=application%2Fsparql-results%2Bjson",
+        SEL,
+        "application/sparql-results+json",
+    ),
+    ("format=&output=", SEL, "application/sparql-results+json"),  # empty: by Accept
+    ("format=csv&format=turtle", SEL, "text/csv"),  # each names a format of another kind
+    ("format=csv&format=turtle", CON, "text/turtle"),
+]
+
+
+@pytest.mark.parametrize(("params", "query", "media"), TOLERATED)
+def test_format_parameters_clients_send(
+    w3c: TestClient, params: str, query: str, media: str
+) -> None:
+    resp = w3c.get(f"/sparql?query={query}&{params}")
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["content-type"].split(";")[0] == media
+    if media in ("text/turtle", "application/rdf+xml", "application/ld+json"):
+        fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml"}.get(media, "json-ld")
+        assert len(rdflib.Graph().parse(data=resp.text, format=fmt)) == 1
+    elif media == "text/csv":  # no datatypes in CSV (and no parser in the engine)
+        assert list(csv.DictReader(io.StringIO(resp.text))) == [{"one": "1"}]
+    else:
+        parsed = ox.parse_query_results(
+            resp.content, format=ox.QueryResultsFormat.from_media_type(media)
+        )
+        assert [row["one"] for row in parsed] == [
+            ox.Literal("1", datatype=ox.NamedNode(XSD_INTEGER))
+        ]
+
+
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 def test_ask_has_no_csv(w3c: TestClient) -> None:

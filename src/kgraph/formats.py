@@ -81,12 +81,13 @@ SPARQL_TSV = Format("tsv", "text/tab-separated-values", "tsv", "results", "TSV",
                     w3c="SPARQL_Results_TSV", eu_file_type="TSV")
 
 # Graphs (CONSTRUCT, DESCRIBE, resource descriptions, dumps) and datasets.
-TURTLE = Format("turtle", "text/turtle", "ttl", "graph", "Turtle", ("ttl",), "turtle",
+# N3 is a superset of Turtle: a client asking for N3 (SPARQLWrapper's N3) reads Turtle.
+TURTLE = Format("turtle", "text/turtle", "ttl", "graph", "Turtle", ("ttl", "n3"), "turtle",
                 "Turtle", "RDF_TURTLE")
 NTRIPLES = Format("ntriples", "application/n-triples", "nt", "graph", "N-Triples",
                   ("nt", "n-triples"), "nt", "N-Triples", "RDF_N_TRIPLES")
 RDFXML = Format("rdfxml", "application/rdf+xml", "rdf", "graph", "RDF/XML",
-                ("rdf", "xml", "rdf/xml"), "xml", "RDF_XML", "RDF_XML", ("owl", "xml"))
+                ("rdf", "xml", "rdf/xml", "rdf+xml"), "xml", "RDF_XML", "RDF_XML", ("owl", "xml"))
 JSONLD = Format("jsonld", "application/ld+json", "jsonld", "graph", "JSON-LD",
                 ("json-ld", "json"), "json-ld", "JSON-LD", "JSON_LD")
 TRIG = Format("trig", "application/trig", "trig", "dataset", "TriG", (), "trig",
@@ -126,25 +127,39 @@ MEDIA_ALIASES = {
     "text/rdf+n3": {"text/turtle"},
     "text/n3": {"text/turtle"},
     "application/turtle": {"text/turtle"},
+    "application/n3": {"text/turtle"},
+    "application/x-json+ld": {"application/ld+json"},
 }
 
 
 def by_name(name: str, offered: Sequence[Format]) -> Format:
-    """The offered format called ``name`` (its name, an alias, suffix or media type).
+    """The offered format called ``name``: its name, an alias, suffix or media type.
 
+    ``name`` may be a comma-separated list of them, as clients that copy their
+    ``Accept`` header into ``?format=`` send (the first offered one wins);
+    media-type parameters are ignored, and a space stands for a ``+`` (a ``+``
+    that reached the URL unencoded is decoded as a space: ``rdf xml``).
     Raises :class:`NotAcceptable` listing what is offered.
+
+    >>> by_name("rdf xml", GRAPH_FORMATS).name
+    'rdfxml'
+    >>> by_name("application/ld+json,application/x-json+ld", GRAPH_FORMATS).name
+    'jsonld'
     """
-    key = name.strip().lower()
-    for fmt in offered:
-        if key in (fmt.name, fmt.suffix, fmt.media_type, *fmt.aliases):
-            return fmt
-    for fmt in offered:
-        if fmt.media_type in MEDIA_ALIASES.get(key, ()):
-            return fmt
+    keys = ["+".join(item.split(";", 1)[0].lower().split()) for item in name.split(",")]
+    for key in keys:
+        for fmt in offered:
+            if key in (fmt.name, fmt.suffix, fmt.media_type, *fmt.aliases):
+                return fmt
+        for fmt in offered:
+            if fmt.media_type in MEDIA_ALIASES.get(key, ()):
+                return fmt
     names = ", ".join(f.name for f in offered)
-    raise NotAcceptable(
-        f"unknown format {name!r}; offered: {names}", [f.media_type for f in offered]
+    known = [f.label for f in ALL_FORMATS for k in keys if k in (f.name, f.media_type, *f.aliases)]
+    what = (
+        f"format {name!r} ({known[0]}) is not offered here" if known else f"unknown format {name!r}"
     )
+    raise NotAcceptable(f"{what}; offered: {names}", [f.media_type for f in offered])
 
 
 _BY_MEDIA_TYPE = {f.media_type: f for f in ALL_FORMATS}

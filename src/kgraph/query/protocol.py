@@ -68,17 +68,68 @@ def offered_formats(kind: QueryKind, *, html: bool = False) -> tuple[Format, ...
     return (*OFFERED[kind], HTML) if html else OFFERED[kind]
 
 
+FORMAT_PARAMETERS = ("format", "output")  # Virtuoso's name and Joseki's (SPARQLWrapper sends both)
+
+
+def format_values(params: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+    """The non-empty ``format`` and ``output`` values of a request, in order.
+
+    Clients repeat them (SPARQLWrapper sends its format name and then the media
+    type, or an empty value): :func:`choose_formats` reconciles them.
+
+    >>> format_values([("format", "tsv"), ("format", "text/tab-separated-values"), ("output", "")])
+    ('tsv', 'text/tab-separated-values')
+    """
+    return tuple(v.strip() for k, v in params if k in FORMAT_PARAMETERS and v.strip())
+
+
+def _pick(values: tuple[str, ...], accept: str | None, offered: tuple[Format, ...]) -> Format:
+    """The one format that ``values`` name among ``offered`` (or by ``Accept`` if none).
+
+    Values that name nothing offered are passed over if another one does. Raises
+    NotAcceptable (none names an offered format), BadRequest (they name two).
+    """
+    if not values:
+        return negotiate(None, accept, offered)
+    picked: dict[Format, str] = {}
+    refused: NotAcceptable | None = None
+    for value in values:
+        try:
+            picked.setdefault(negotiate(value, accept, offered), value)
+        except NotAcceptable as exc:
+            refused = refused or exc
+    if len(picked) > 1:
+        named = ", ".join(f"{v!r} ({f.label})" for f, v in picked.items())
+        raise BadRequest(f"the format parameters ask for different formats: {named}")
+    if not picked:
+        assert refused is not None
+        raise refused
+    return next(iter(picked))
+
+
 @functools.lru_cache(maxsize=512)
-def choose_formats(format_param: str | None, accept: str | None, html: bool) -> FormatChoice:
+def choose_formats(
+    format_param: str | tuple[str, ...] | None, accept: str | None, html: bool
+) -> FormatChoice:
     """Negotiate once for every kind of result (:func:`kgraph.negotiation.negotiate`).
 
-    Raises NotAcceptable when no kind of result could be answered at all.
+    ``format_param``: the ``format`` values (:func:`format_values`); several that
+    agree, or that each fit a different kind of result, are one choice.
+
+    >>> choose_formats(("rdf+xml", "application/rdf+xml"), None, False).graph.name
+    'rdfxml'
+    >>> choose_formats(("json",), None, False).graph.name   # JSON for a graph: JSON-LD
+    'jsonld'
+
+    Raises NotAcceptable when no kind of result could be answered at all,
+    BadRequest when the values ask for two formats for the same kind.
     """
+    values = (format_param,) if isinstance(format_param, str) else (format_param or ())
     chosen: dict[str, Format | None] = {}
     refused = ""
     for kind in OFFERED:
         try:
-            chosen[kind] = negotiate(format_param, accept, offered_formats(kind, html=html))
+            chosen[kind] = _pick(values, accept, offered_formats(kind, html=html))
         except NotAcceptable as exc:
             chosen[kind], refused = None, exc.message.split("; offered:")[0]
     if not any(chosen.values()):
@@ -228,12 +279,11 @@ def parse_query_request(
         )
     if not query.strip():
         raise BadRequest("the query is empty")
-    format_param = _one(graph_params, "format") or _one(graph_params, "output")
     return QueryRequest(
         query=query,
         default_graphs=graph_iris(graph_params, "default-graph-uri"),
         named_graphs=graph_iris(graph_params, "named-graph-uri"),
-        formats=choose_formats(format_param or None, accept, html),
+        formats=choose_formats(format_values(graph_params), accept, html),
         base_iri=base_iri,
         max_rows=max_rows,
     )
