@@ -61,6 +61,14 @@ def client(repo_settings: Settings, repo_store: EmbeddedStore) -> Iterator[TestC
         yield c
 
 
+@pytest.fixture(autouse=True)
+def _client_forgets_cookies(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The shared client starts each test without the language cookie an earlier one set."""
+    yield
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").cookies.clear()
+
+
 @pytest.fixture
 def small_store(tmp_path: Path) -> EmbeddedStore:
     """A store with a few triples in the default graph and two named graphs."""

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import threading
 from collections.abc import Iterator
 
-import httpx
 import pytest
-import uvicorn
 
 from kgraph.settings import Settings
 from kgraph.store.embedded import EmbeddedStore
-from kgraph.web.app import create_app
-from tests.conftest import ROOT
-from tests.servers import free_port, wait_until
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = ROOT / "test-artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser import ARGS, ARTIFACTS, CHROMIUM, serve
 
 pytestmark = [
     pytest.mark.integration,
@@ -41,30 +22,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server_url(repo_settings: Settings, repo_store: EmbeddedStore) -> Iterator[str]:
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(repo_settings, repo_store),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-
-    def ready() -> bool:
-        assert thread.is_alive(), "uvicorn stopped before it was ready"
-        try:
-            return httpx.get(url + "/healthz", timeout=1).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    wait_until(ready, 20, "uvicorn ready")
-    yield url
-    server.should_exit = True
-    thread.join(10)
+    with serve(repo_settings, repo_store) as url:
+        yield url
 
 
 def test_search_report_then_board(server_url: str) -> None:
@@ -88,25 +47,25 @@ def test_search_report_then_board(server_url: str) -> None:
             assert "default-src" in (first_load.headers.get("content-security-policy") or "")
             expect(page.locator("h1")).to_contain_text("Länsstyrelsernas arbete")
             expect(page.locator("html")).to_have_attribute("lang", "sv")
-            expect(page.get_by_role("link", name="SPARQL-redigerare")).to_be_visible()
+            expect(page.get_by_role("link", name="Ställ egna frågor med SPARQL")).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
 
-            page.get_by_label("Sök bland namn och titlar").fill("Rätten till ett eget liv")
-            page.get_by_role("button", name="Sök").click()
+            page.get_by_label("Sök bland namn, titlar och nummer").fill("Rätten till ett eget liv")
+            page.get_by_role("button", name="Sök", exact=True).click()
             page.wait_for_url("**/search?q=*")
             first = page.locator("ol.hits li a").first
             expect(first).to_contain_text("Rätten till ett eget liv")
             page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
 
             first.click()
-            page.wait_for_url("**/id/publication/ratten-till-ett-eget-liv-2004-6")
+            page.wait_for_url("**/id/publication/ratten-till-ett-eget-liv-2004-6?lang=sv")
             expect(page.locator("h1")).to_contain_text("Rätten till ett eget liv")
             creators = page.locator("#chart-creators")
             expect(creators).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "publication.png"), full_page=True)
 
-            page.locator('table.props a[href="/id/board/kalmar"]').first.click()
-            page.wait_for_url("**/id/board/kalmar")
+            page.locator('dl.props a[href="/id/board/kalmar?lang=sv"]').first.click()
+            page.wait_for_url("**/id/board/kalmar?lang=sv")
             expect(page.locator("h1")).to_have_text("Länsstyrelsen i Kalmar län")
             expect(page.locator("nav.crumbs")).to_contain_text("Länsstyrelse")
             years = page.locator("svg#chart-years")
@@ -116,12 +75,12 @@ def test_search_report_then_board(server_url: str) -> None:
             assert years.locator("rect").count() >= 3
             expect(page.locator("svg#chart-coauthors")).to_be_visible()
             expect(page.locator("svg#chart-coauthors")).to_contain_text("Blekinge")
-            expect(page.get_by_role("heading", name="Refereras av")).to_be_visible()
+            expect(page.get_by_role("heading", name="Nämns i")).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "board-kalmar.png"), full_page=True)
 
             page.get_by_role("link", name="In English").click()
             expect(page.locator("h1")).to_have_text("Kalmar County Administrative Board")
-            expect(page.get_by_role("heading", name="Referred to by")).to_be_visible()
+            expect(page.get_by_role("heading", name="Mentioned in")).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "board-kalmar-en.png"), full_page=True)
             assert blocked == [], blocked  # the pages satisfy their own CSP
         finally:

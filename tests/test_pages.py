@@ -115,7 +115,7 @@ def test_ontology_terms_and_ontology_document(client: TestClient) -> None:
     assert (rdflib.URIRef(BASE + "def/"), rdflib.RDF.type, rdflib.OWL.Ontology) in og
     assert (rdflib.URIRef(BASE + "def/Report"), rdflib.RDF.type, rdflib.OWL.Class) in og
     html = client.get("/def/").text
-    assert 'href="/def/CountyBoard"' in html and 'href="/def/carriesOut"' in html
+    assert 'href="/def/CountyBoard?lang=sv"' in html and 'href="/def/carriesOut?lang=sv"' in html
 
 
 def test_scheme_concept_and_dataset_dereference(client: TestClient) -> None:
@@ -133,19 +133,21 @@ def test_scheme_concept_and_dataset_dereference(client: TestClient) -> None:
 def test_board_page_content(client: TestClient) -> None:
     r = client.get("/id/board/kalmar", headers={"Accept-Language": "sv"})
     html = r.text
-    assert '<h1 lang="sv">Länsstyrelsen i Kalmar län</h1>' in html
-    assert "Refereras av" in html and "Källor" in html
-    # breadcrumbs: Home › class › resource
+    assert '<html lang="sv">' in html and "<h1>Länsstyrelsen i Kalmar län</h1>" in html
+    assert "Nämns i" in html and "Källor" in html
+    # breadcrumbs: Home › class › resource, each link in the page's language
     crumbs = re.search(r'<nav class="crumbs".*?</nav>', html, re.S)
     assert crumbs is not None
-    assert 'href="/"' in crumbs.group(0) and 'href="/def/CountyBoard"' in crumbs.group(0)
+    assert 'href="/?lang=sv"' in crumbs.group(0)
+    assert 'href="/def/CountyBoard?lang=sv"' in crumbs.group(0)
     # labels, never raw IRIs, for linked resources and standard properties
     assert ">Verksamhetsområde</a>" in html and ">Kalmar län</a>" in html
-    # charts: publications per year and co-authors, as inline SVG with titles
+    # charts: publications per year and co-authors, as inline SVG with titles and tables
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2
     assert 'aria-labelledby="chart-years-title"' in html
-    assert ">Länsstyrelsen i Blekinge län</title>" in html  # a co-author node
-    assert 'href="/id/board/kronoberg"' in html
+    assert html.count('<details class="chart-data">') == 2
+    assert "Blekinge län</text>" in html and "<th scope=\"row\"><a href=\"/id/board/blekinge" in html
+    assert 'href="/id/board/kronoberg?lang=sv"' in html
     # schema.org JSON-LD for search engines
     m = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert m is not None
@@ -157,7 +159,7 @@ def test_publication_page_shows_coauthoring_boards(client: TestClient) -> None:
     html = client.get("/id/publication/ratten-till-ett-eget-liv-2004-6").text
     assert 'id="chart-creators"' in html
     for board in ("blekinge", "kalmar", "kronoberg"):
-        assert f'href="/id/board/{board}"' in html
+        assert f'href="/id/board/{board}?lang=sv"' in html
     m = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert m is not None
     data = json.loads(m.group(1))
@@ -167,12 +169,22 @@ def test_publication_page_shows_coauthoring_boards(client: TestClient) -> None:
 def test_english_by_accept_language_and_toggle(client: TestClient) -> None:
     en = client.get("/id/board/kalmar", headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert en.headers["content-language"] == "en"
-    assert '<html lang="en">' in en.text and "Referred to by" in en.text
+    assert '<html lang="en">' in en.text and "Mentioned in" in en.text
     assert "Kalmar County Administrative Board" in en.text
-    toggled = client.get("/id/board/kalmar?lang=en")
-    assert toggled.headers["content-language"] == "en"
     sv = client.get("/id/board/kalmar")
     assert sv.headers["content-language"] == "sv" and 'href="/id/board/kalmar?lang=en"' in sv.text
+    assert 'hreflang="en" lang="en">In English</a>' in sv.text
+    assert "set-cookie" not in sv.headers
+    toggled = client.get("/id/board/kalmar?lang=en", headers={"Accept-Language": "sv"})
+    assert toggled.headers["content-language"] == "en"
+    assert toggled.headers["set-cookie"].startswith("lang=en;")
+    # the cookie keeps the choice where the URL names none, over Accept-Language
+    kept = client.get("/id/board/kalmar", headers={"Accept-Language": "sv"})
+    assert kept.headers["content-language"] == "en" and "Cookie" in kept.headers["vary"]
+    assert 'href="/id/county/kalmar?lang=en"' in kept.text
+    back = client.get("/id/board/kalmar?lang=sv")
+    assert back.headers["content-language"] == "sv" and "lang=sv;" in back.headers["set-cookie"]
+    client.cookies.clear()
 
 
 def test_class_page_lists_instances_sorted_and_paginated(client: TestClient) -> None:
@@ -193,7 +205,7 @@ def test_class_page_lists_instances_sorted_and_paginated(client: TestClient) -> 
     ]
     assert years_desc == sorted(years_desc, reverse=True)
     by_title = client.get("/def/Report?sort=label").text
-    titles = re.findall(r'<tr><td><a href="/id/publication/[^"]+" lang="sv">(.*?)</a>', by_title)
+    titles = re.findall(r'<tr><td><a href="/id/publication/[^"]+">(.*?)</a>', by_title)
     assert titles and titles == sorted(titles, key=str.lower)
     assert client.get("/def/Publication?page=99").status_code == 400
     assert client.get("/def/Publication?sort=colour").status_code == 400
@@ -216,17 +228,19 @@ def test_class_page_paginates(tmp_path: Path) -> None:
         first = c.get("/def/Thing").text
         second = c.get("/def/Thing?page=2").text
     assert first.count('href="/id/thing/') == 25 and second.count('href="/id/thing/') == 5
-    assert 'rel="next" href="?page=2"' in first and 'rel="prev"' in second
+    assert 'rel="next" href="?page=2"' in first and 'rel="prev"' in second  # no lang asked
 
 
 def test_home_page(client: TestClient, repo_store: EmbeddedStore) -> None:
     html = client.get("/").text
-    for link in ('href="/sparql"', 'href="/dumps/"', 'href="/catalog"', 'href="/def/CountyBoard"'):
-        assert link in html
+    for path in ("/sparql", "/dumps/", "/catalog", "/def/CountyBoard", "/id/dataset/kvinnofrid"):
+        assert f'href="{path}?lang=sv"' in html, path
     counties = repo_store.select(f"SELECT (COUNT(*) AS ?n) {{ ?c a <{BASE}def/County> }}")[0]["n"]
-    m = re.search(r'<a href="/def/County"[^>]*>län</a></td><td class="num">(\d+)</td>', html)
+    m = re.search(r'<a href="/def/County\?lang=sv"[^>]*>län</a></th><td class="num">(\d+)</td>', html)
     assert m is not None and m.group(1) == counties.value
-    assert 'href="/id/county/kalmar"' in html
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/?lang=sv">' in html
+    assert '<link rel="alternate" hreflang="en" href="http://127.0.0.1:8000/?lang=en">' in html
+    assert '<meta name="description" content="' in html
 
 
 def test_unknown_paths_are_404_never_500(client: TestClient) -> None:
@@ -235,10 +249,12 @@ def test_unknown_paths_are_404_never_500(client: TestClient) -> None:
         "/def/NoSuchTerm",
         "/id/x%3E%20%7D",
         "/id/%22quoted%22.ttl",
-        "/favicon.ico",
+        "/id/favicon.ico",
     ):
         r = client.get(path)
         assert r.status_code == 404, path
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert client.get("/id/nothing", headers={"Accept": "image/png"}).status_code == 406
 
 
@@ -296,7 +312,7 @@ def test_a_hub_lists_a_few_incoming_links_and_links_to_all(tmp_path: Path) -> No
         page = c.get("/id/board/hub", headers={"Accept": "text/html"})
         assert page.status_code == 200
         assert page.text.count('href="/id/publication/p') == INCOMING_PER_PROPERTY
-        more = re.search(r'<li class="more"><a href="([^"]+)">och 10 till', page.text)
+        more = re.search(r'<dd class="more"><a href="([^"]+)">och 10 till', page.text)
         assert more is not None
         listing = c.get(html.unescape(more.group(1)), headers={"Accept": "text/html"})
         assert listing.status_code == 200

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from fastapi.testclient import TestClient
 
-from kgraph.linkeddata.charts import Node, bar_chart, network
+from kgraph.linkeddata.charts import Node, star, year_bars
 from kgraph.linkeddata.search import match_rank, normalise
 from tests.conftest import BASE
 
@@ -44,11 +44,11 @@ def test_search_ranking_exact_prefix_word_substring(client: TestClient) -> None:
 
 
 def test_search_html_and_json_agree(client: TestClient) -> None:
-    data = client.get("/search?q=hedersrelaterat&format=json").json()
+    data = client.get("/search?q=hedersrelaterat&format=json&limit=20").json()
     html = client.get("/search?q=hedersrelaterat").text
     assert data["count"] > 3
     for hit in data["results"]:
-        assert f'href="/{hit["iri"][len(BASE) :]}"' in html
+        assert f'href="/{hit["iri"][len(BASE) :]}?lang=sv"' in html
 
 
 def test_search_errors_and_empty(client: TestClient) -> None:
@@ -69,21 +69,26 @@ def test_normalise_and_rank() -> None:
     assert match_rank("x", "orebro") is None
 
 
-def test_charts_are_valid_escaped_svg() -> None:
-    svg = bar_chart([("2004", 2), ("2006", 1)], title="<b>&", chart_id="c1", unit="st")
-    root = ET.fromstring(svg)
+def test_charts_are_valid_escaped_svg_with_no_link_inside_an_image() -> None:
+    bars = year_bars([(2004, 2), (2006, 1)], title="<b>&", chart_id="c1")
+    root = ET.fromstring(bars.svg)
     ns = "{http://www.w3.org/2000/svg}"
     assert root.get("role") == "img" and root.get("aria-labelledby") == "c1-title"
     assert root.find(f"{ns}title").text == "<b>&"
-    assert len(root.findall(f".//{ns}rect")) == 2
-    net = network(
+    assert len(root.findall(f".//{ns}rect")) == 2 and root.findall(f".//{ns}a") == []
+    assert [r[0] for r in bars.rows] == ["2004", "2005", "2006"], "a real year axis: 2005 has 0"
+    xs = [float(r.get("x")) for r in root.findall(f".//{ns}rect")]
+    assert xs[1] - xs[0] > 1.9 * (float(root.get("width")) - 44) / 3, "2005 keeps its place"
+    net = star(
         Node("Mitt <län>", "/id/x"),
         [(Node("A & B", "/id/a?x=1&y=2"), 3), (Node("C"), 1)],
         title="Nät",
         chart_id="n1",
     )
-    root = ET.fromstring(net)
+    root = ET.fromstring(net.svg)
+    assert root.get("role") == "group", "a drawing with links is a group, not an image"
     assert len(root.findall(f".//{ns}line")) == 2 and len(root.findall(f".//{ns}circle")) == 3
-    assert "Mitt &lt;län&gt;" in net and "/id/a?x=1&amp;y=2" in net
+    assert "Mitt &lt;län&gt;" in net.svg and "/id/a?x=1&amp;y=2" in net.svg
     widths = [float(e.get("stroke-width")) for e in root.findall(f".//{ns}line")]
     assert widths[0] > widths[1], "edges weighted by shared publications"
+    assert [(n.label, w) for n, w in net.rows] == [("A & B", 3), ("C", 1)]

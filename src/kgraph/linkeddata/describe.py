@@ -25,6 +25,7 @@ from typing import Any, Literal
 import rdflib
 
 from kgraph.formats import Format
+from kgraph.opendata.vocab import vocabulary_name
 from kgraph.store.base import GraphStore
 from kgraph.store.terms import kind_of
 from kgraph.terms import (
@@ -233,7 +234,7 @@ class Labels:
         found = self.get(iri)
         if found is not None:
             return found
-        std = term_label(iri, self.lang)
+        std = term_label(iri, self.lang) or vocabulary_name(iri, self.lang)
         if std is not None:
             return std, self.lang
         if iri.startswith(self.base_iri + "def/"):

@@ -7,23 +7,53 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
 
 from kgraph.linkeddata.describe import ResourceView, Value
-from kgraph.terms import DCT, FOAF, ORG, PROV, RDFS, SCHEMA, SKOS
+from kgraph.terms import DCT, FOAF, ORG, OWL, PROV, RDFS, SCHEMA, SKOS
+
+if TYPE_CHECKING:
+    from kgraph.linkeddata.dataset import DatasetSummary
 
 # Our and the standard classes, as schema.org types (the first match wins).
 _TYPES: list[tuple[str, str]] = [
     ("def/Report", "Report"),
     ("def/CountyBoard", "GovernmentOrganization"),
     ("def/Regulation", "Legislation"),
+    ("def/Mandate", "Legislation"),
+    ("def/County", "AdministrativeArea"),
+    ("def/Municipality", "AdministrativeArea"),
+    ("def/Grant", "MonetaryGrant"),
+    ("def/Project", "Project"),
+    ("def/StatedFigure", "Observation"),
+    ("def/SourcePage", "WebPage"),
+    ("def/Network", "Organization"),
+    ("def/SupportOrganisation", "NGO"),
+    ("def/Handbook", "Book"),
+    ("def/Brochure", "CreativeWork"),
+    ("def/Attachment", "DigitalDocument"),
     (DCT + "BibliographicResource", "CreativeWork"),
+    (ORG + "Post", "Role"),
     (ORG + "Organization", "Organization"),
     (SKOS + "ConceptScheme", "DefinedTermSet"),
     (SKOS + "Concept", "DefinedTerm"),
+    (OWL + "Ontology", "DefinedTermSet"),
+    (OWL + "Class", "DefinedTerm"),
+    (OWL + "ObjectProperty", "DefinedTerm"),
+    (OWL + "DatatypeProperty", "DefinedTerm"),
+    (RDFS + "Class", "DefinedTerm"),
     (FOAF + "Document", "WebPage"),
     (PROV + "Plan", "CreativeWork"),
     (PROV + "Activity", "Event"),
+    ("http://www.w3.org/ns/dcat#Dataset", "Dataset"),
+    ("http://www.w3.org/ns/dcat#Catalog", "DataCatalog"),
+    ("http://www.w3.org/ns/dcat#Distribution", "DataDownload"),
+    ("http://www.w3.org/ns/dcat#DataService", "WebAPI"),
+    ("http://rdfs.org/ns/void#Dataset", "Dataset"),
+    ("http://www.w3.org/2006/vcard/ns#Organization", "ContactPoint"),
+    (FOAF + "Agent", "Organization"),
 ]
 # Properties whose values are resources: (our predicate, schema.org property).
 _LINKS = {
@@ -61,7 +91,7 @@ def _schema_type(view: ResourceView, base_iri: str) -> str:
     for t in sorted(types):
         if t.startswith(SCHEMA):
             return t[len(SCHEMA) :]
-    return "Thing"
+    return "Thing"  # a resource with none of the types above (the pages test there is none)
 
 
 def _ref(v: Value, base_iri: str) -> dict[str, Any] | str:
@@ -93,6 +123,46 @@ def schema_org(view: ResourceView, base_iri: str) -> dict[str, Any]:
     if view.sources:
         doc["isBasedOn"] = [_ref(v, base_iri) for v in view.sources]
     return doc
+
+
+def dataset(ds: DatasetSummary, base_iri: str) -> dict[str, Any]:
+    """A schema.org ``Dataset`` for Google Dataset Search and kin: name, description,
+    licence, publisher, creator, coverage, keywords and the files to download."""
+    doc: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "@id": ds.iri,
+        "url": base_iri.rstrip("/") + ds.href,
+        "name": ds.title,
+        "description": ds.description,
+        "license": ds.licence_href,
+        "isAccessibleForFree": True,
+        "keywords": ds.keywords,
+        "publisher": {"@type": "Organization", "name": ds.publisher},
+        "creator": {"@type": "Organization", "name": ds.publisher},
+        "dateModified": ds.modified,
+        "datePublished": ds.issued,
+        "spatialCoverage": {"@type": "Place", "name": "Sverige"},
+        "inLanguage": ["sv", "en"],
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": d.title,
+                "encodingFormat": d.media_type,
+                "contentUrl": base_iri.rstrip("/") + d.href,
+                "contentSize": f"{d.bytes} B",
+            }
+            for d in (*ds.downloads, *ds.tables)
+        ],
+    }
+    if ds.years:
+        doc["temporalCoverage"] = f"{ds.years[0]}/{ds.years[1]}"
+    return doc
+
+
+def script_markup(data: Any) -> Markup:
+    """JSON for a ``<script type="application/ld+json">``, marked safe (see :func:`script_json`)."""
+    return Markup(script_json(data))  # noqa: S704 - script_json escapes what could end the script
 
 
 def script_json(data: Any) -> str:

@@ -70,15 +70,21 @@ def ontology_terms(store: GraphStore, *, base_iri: str, lang: str) -> list[tuple
     ]
 
 
-def publications_by_year(store: GraphStore, creator: str) -> list[tuple[str, int]]:
-    """``(year, number of publications)`` for publications with ``dct:creator`` ``creator``."""
-    if not is_safe_iri(creator):
+def publications_by_year(store: GraphStore, creator: str | None) -> list[tuple[int, int]]:
+    """``(year, number of publications)`` for publications with ``dct:creator`` ``creator``
+    (``None``: all publications)."""
+    if creator is not None and not is_safe_iri(creator):
         return []
+    who = (
+        f"?pub <{DCT}creator> <{creator}> ."
+        if creator
+        else f"?pub a <{DCT}BibliographicResource> ."
+    )
     rows = store.select(
-        f"SELECT ?y (COUNT(DISTINCT ?pub) AS ?n) WHERE {{ ?pub <{DCT}creator> <{creator}> ; "
+        f"SELECT ?y (COUNT(DISTINCT ?pub) AS ?n) WHERE {{ {who} ?pub "
         f"<{DCT}issued> ?issued BIND(SUBSTR(STR(?issued), 1, 4) AS ?y) }} GROUP BY ?y ORDER BY ?y"
     )
-    return [(r["y"].value, int(r["n"].value)) for r in rows]
+    return [(int(r["y"].value), int(r["n"].value)) for r in rows if r["y"].value.isdigit()]
 
 
 def coauthors(store: GraphStore, creator: str) -> list[tuple[str, int]]:

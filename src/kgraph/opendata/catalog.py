@@ -19,10 +19,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, SKOS
 
-from kgraph.formats import GZIP, RDF_FORMATS, by_name
+from kgraph.formats import GZIP, RDF_FORMATS, SPARQL_CSV, by_name
 from kgraph.opendata.dumps import DumpFile, Manifest
+from kgraph.opendata.tables import table_by_name
+from kgraph.opendata.vocab import THEMES, vocabulary_name
+from kgraph.opendata.vocab import licence as licence_of
 from kgraph.opendata.void import dataset_iri
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
@@ -116,16 +119,31 @@ def build_catalog(
     service = URIRef(f"{base}id/service/sparql")
     publisher = URIRef(publisher_iri(settings))
     contact = URIRef(f"{base}id/contact/{settings.catalogue.dataset_id}")
-    licence = URIRef(settings.catalogue.license_iri)
+    lic = licence_of(settings.catalogue.license_iri)
+    licence_node = URIRef(lic.iri)
+    rights = URIRef(f"{base}id/rights/{settings.catalogue.dataset_id}")
     swedish = URIRef(f"{EU}language/SWE")
     english = URIRef(f"{EU}language/ENG")
     homepage = URIRef(base)
     modified = Literal(manifest.modified or manifest.generated, datatype=XSD.dateTime)
+    issued_text = settings.catalogue.dataset_issued
+    issued = (
+        Literal(issued_text, datatype=XSD.date if len(issued_text) == 10 else XSD.dateTime)
+        if issued_text
+        else modified
+    )
 
     # shared nodes, typed for the range shapes
+    licence = licence_node
     g.add((licence, RDF.type, DCTERMS.LicenseDocument))
     g.add((licence, DCTERMS.type, URIRef(settings.catalogue.license_type)))
+    g.add((licence, SKOS.prefLabel, Literal(lic.name_sv, lang="sv")))
+    g.add((licence, SKOS.prefLabel, Literal(lic.name_en, lang="en")))
+    if lic.deed != lic.iri:
+        g.add((licence, FOAF.page, URIRef(lic.deed)))
     _concept(g, settings.catalogue.license_type)
+    g.add((rights, RDF.type, DCTERMS.RightsStatement))
+    _texts(g, rights, RDFS.label, settings.catalogue.rights_sv, settings.catalogue.rights_en)
     for language in (swedish, english):
         g.add((language, RDF.type, DCTERMS.LinguisticSystem))
     g.add((homepage, RDF.type, FOAF.Document))
@@ -194,6 +212,7 @@ def build_catalog(
     g.add((dataset, DCTERMS.language, swedish))
     g.add((dataset, DCTERMS.language, english))
     g.add((dataset, DCTERMS.modified, modified))
+    g.add((dataset, DCTERMS.issued, issued))
     g.add((dataset, DCAT.landingPage, homepage))
     g.add((dataset, DCTERMS.conformsTo, URIRef(f"{base}def/")))
     g.add((URIRef(f"{base}def/"), RDF.type, DCTERMS.Standard))
@@ -201,7 +220,9 @@ def build_catalog(
         theme = URIRef(f"{EU}data-theme/{code}")
         g.add((theme, RDF.type, SKOS.Concept))
         g.add((theme, SKOS.inScheme, themes))
-        g.add((theme, SKOS.prefLabel, Literal(code, lang="en")))
+        names = THEMES.get(code, (code, code))
+        g.add((theme, SKOS.prefLabel, Literal(names[0], lang="sv")))
+        g.add((theme, SKOS.prefLabel, Literal(names[1], lang="en")))
         for node in (dataset, service):
             g.add((node, DCAT.theme, theme))
     keywords = (
@@ -222,11 +243,13 @@ def build_catalog(
         g.add((period, DCAT.startDate, Literal(f"{years[0]:04d}-01-01", datatype=XSD.date)))
         g.add((period, DCAT.endDate, Literal(f"{years[1]:04d}-12-31", datatype=XSD.date)))
 
-    # one distribution per dump file
-    for dump in manifest.files:
+    # one distribution per dump file and per table
+    for dump in (*manifest.files, *manifest.tables):
         dist = URIRef(distribution_iri(settings, dump))
         g.add((dataset, DCAT.distribution, dist))
         _distribution(g, dist, dump, settings, licence, modified, dcat2=dcat2)
+        g.add((dist, DCTERMS.rights, rights))
+        g.add((dist, DCTERMS.issued, issued))
 
     # the SPARQL endpoint
     g.add((service, RDF.type, DCAT.DataService))
@@ -271,11 +294,18 @@ def _distribution(
 ) -> None:
     base = settings.server.base_iri
     g.add((dist, RDF.type, DCAT.Distribution))
-    fmt = by_name(dump.format, RDF_FORMATS)
+    fmt = by_name(dump.format, (*RDF_FORMATS, SPARQL_CSV))
     label = fmt.label
     packed = " (gzip)" if dump.compressed else ""
-    g.add((dist, DCTERMS.title, Literal(f"Hela datamängden som {label}{packed}", lang="sv")))
-    g.add((dist, DCTERMS.title, Literal(f"The whole dataset as {label}{packed}", lang="en")))
+    table = table_by_name(
+        dump.name.removeprefix(f"{settings.catalogue.dataset_id}-").removesuffix(".csv")
+    )
+    if fmt is SPARQL_CSV and table is not None:
+        g.add((dist, DCTERMS.title, Literal(f"{table.title_sv} (CSV)", lang="sv")))
+        g.add((dist, DCTERMS.title, Literal(f"{table.title_en} (CSV)", lang="en")))
+    else:
+        g.add((dist, DCTERMS.title, Literal(f"Hela datamängden som {label}{packed}", lang="sv")))
+        g.add((dist, DCTERMS.title, Literal(f"The whole dataset as {label}{packed}", lang="en")))
     g.add((dist, DCAT.accessURL, URIRef(f"{base}dumps/")))
     g.add((dist, DCAT.downloadURL, URIRef(f"{base}dumps/{dump.name}")))
     media = URIRef(IANA + dump.media_type)
@@ -307,33 +337,34 @@ def _distribution(
     g.add((dist, DCATAP.availability, STABLE))
     g.add((STABLE, RDF.type, SKOS.Concept))
     g.add((STABLE, SKOS.prefLabel, Literal("stable", lang="en")))
-    g.add(
-        (
-            dist,
-            DCTERMS.description,
-            Literal(
-                f"Alla tripplar i datamängden som {label}{packed}, skrivna från samma version "
-                "som SPARQL-ändpunkten svarar från.",
-                lang="sv",
-            ),
+    if table is not None and fmt is SPARQL_CSV:
+        sv = (
+            f"En rad per resurs, kolumnerna {', '.join(table.columns)}; flera värden i en cell "
+            "skiljs med ' | '. Skriven från samma version som SPARQL-ändpunkten svarar från."
         )
-    )
-    g.add(
-        (
-            dist,
-            DCTERMS.description,
-            Literal(
-                f"Every triple of the dataset as {label}{packed}, written from the same version "
-                "the SPARQL endpoint answers from.",
-                lang="en",
-            ),
+        en = (
+            f"One row per resource, columns {', '.join(table.columns)}; several values in a cell "
+            "are separated by ' | '. Written from the same version the SPARQL endpoint answers "
+            "from."
         )
-    )
+    else:
+        sv = (
+            f"Alla tripplar i datamängden som {label}{packed}, skrivna från samma version "
+            "som SPARQL-ändpunkten svarar från."
+        )
+        en = (
+            f"Every triple of the dataset as {label}{packed}, written from the same version "
+            "the SPARQL endpoint answers from."
+        )
+    g.add((dist, DCTERMS.description, Literal(sv, lang="sv")))
+    g.add((dist, DCTERMS.description, Literal(en, lang="en")))
     g.add((dist, DCTERMS.license, licence))
     g.add((dist, DCTERMS.modified, modified))
 
 
 def _concept(g: Graph, iri: str) -> None:
-    """Type a vocabulary IRI as a skos:Concept labelled with its last segment (range shapes)."""
+    """Type a vocabulary IRI as a skos:Concept with its names (for the range shapes)."""
     g.add((URIRef(iri), RDF.type, SKOS.Concept))
-    g.add((URIRef(iri), SKOS.prefLabel, Literal(iri.rsplit("/", 1)[-1], lang="en")))
+    for lang in ("sv", "en"):
+        name = vocabulary_name(iri, lang) or iri.rsplit("/", 1)[-1]
+        g.add((URIRef(iri), SKOS.prefLabel, Literal(name, lang=lang)))

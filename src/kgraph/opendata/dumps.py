@@ -2,7 +2,8 @@
 
 A dump set is a folder holding the default graph as gzipped N-Triples, Turtle,
 JSON-LD and RDF/XML, the whole dataset as gzipped N-Quads when named graphs
-exist, a ``void.ttl`` describing it, and ``manifest.json`` recording the store
+exist, the main tables as CSV (:mod:`kgraph.opendata.tables`), a ``void.ttl``
+describing it, and ``manifest.json`` recording the store
 version the files come from with the size and SHA-256 of each file.
 
 Files are written into a temporary folder beside the target and renamed into
@@ -46,10 +47,12 @@ from kgraph.formats import (
     NTRIPLES,
     RDF_FORMATS,
     RDFXML,
+    SPARQL_CSV,
     TURTLE,
     Format,
     by_name,
 )
+from kgraph.opendata.tables import TABLES, write_csv
 from kgraph.opendata.void import compute_void
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
@@ -88,7 +91,7 @@ class DumpFile:
         """The ``Content-Type`` it is served with."""
         if self.compressed:
             return GZIP.media_type
-        return by_name(self.format, RDF_FORMATS).content_type
+        return by_name(self.format, (*RDF_FORMATS, SPARQL_CSV)).content_type
 
 
 @dataclass(frozen=True)
@@ -104,10 +107,11 @@ class Manifest:
     files: tuple[DumpFile, ...]
     void: DumpFile
     directory: Path
+    tables: tuple[DumpFile, ...] = ()  # the main tables as CSV (kgraph.opendata.tables)
 
     def find(self, name: str) -> DumpFile | None:
-        """The file called ``name`` (a dump or ``void.ttl``), or ``None``."""
-        for f in (*self.files, self.void):
+        """The file called ``name`` (a dump, a table or ``void.ttl``), or ``None``."""
+        for f in (*self.files, *self.tables, self.void):
             if f.name == name:
                 return f
         return None
@@ -122,8 +126,9 @@ class Manifest:
         """Read ``directory/manifest.json``. Raises OSError, ValueError, KeyError."""
         data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
         files = tuple(DumpFile(**f) for f in data.pop("files"))
+        tables = tuple(DumpFile(**f) for f in data.pop("tables", ()))
         void = DumpFile(**data.pop("void"))
-        return cls(files=files, void=void, directory=directory, **data)
+        return cls(files=files, void=void, directory=directory, tables=tables, **data)
 
 
 def planned_files(dataset_id: str, *, named_graphs: bool) -> list[tuple[str, Format, bool]]:
@@ -133,6 +138,11 @@ def planned_files(dataset_id: str, *, named_graphs: bool) -> list[tuple[str, For
         for suffix, fmt, gz, whole in _SPECS
         if named_graphs or not whole
     ]
+
+
+def table_file_name(dataset_id: str, table: str) -> str:
+    """``kvinnofrid-publications.csv``."""
+    return f"{dataset_id}-{table}.csv"
 
 
 def has_named_graphs(store: GraphStore) -> bool:
@@ -192,6 +202,12 @@ def _write_set(store: GraphStore, settings: Settings, folder: Path) -> Manifest 
         _write_one(store, fmt, gz, path)
         statements = before.triples if fmt.dataset else triples
         files.append(_record(path, fmt, gz, statements, fmt.dataset))
+    tables = []
+    for table in TABLES:
+        path = folder / table_file_name(settings.catalogue.dataset_id, table.name)
+        body, rows = write_csv(store, table)
+        path.write_bytes(body)
+        tables.append(_record(path, SPARQL_CSV, False, rows, False))
     void_graph = compute_void(
         store, settings, dump_names=[f.name for f in files], modified=before.modified
     )
@@ -210,6 +226,7 @@ def _write_set(store: GraphStore, settings: Settings, folder: Path) -> Manifest 
         files=tuple(files),
         void=void,
         directory=folder,
+        tables=tuple(tables),
     )
     (folder / MANIFEST).write_text(json.dumps(manifest.to_json(), indent=1), encoding="utf-8")
     return manifest

@@ -24,12 +24,12 @@ from kgraph.query.executor import QueryExecutor, make_executor
 from kgraph.settings import Settings, settings_from_environment
 from kgraph.store import open_store
 from kgraph.store.base import GraphStore
-from kgraph.web import metrics, middleware
+from kgraph.web import i18n, metrics, middleware
 from kgraph.web.cache import ResultCache
 from kgraph.web.errors import install_error_handlers
 from kgraph.web.metrics import AppMetrics
 from kgraph.web.replay import Replay
-from kgraph.web.routes import health, pages, publishing, sparql, writes
+from kgraph.web.routes import health, pages, publishing, search, site, sparql, writes
 
 HERE = Path(__file__).parent
 log = logging.getLogger("kgraph.web")
@@ -104,6 +104,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     app.include_router(writes.router)
     app.include_router(metrics.router)
     publishing.install(app, settings)
+    app.include_router(site.router)
+    app.include_router(search.router)
     app.include_router(pages.router)  # keep LAST: its catch-all answers every other path
     return app
 
@@ -136,4 +138,5 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["base_iri"] = settings.server.base_iri
     templates.env.globals["version"] = __version__
+    i18n.install(templates.env)
     return templates

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from html import escape
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,6 +27,7 @@ from kgraph.errors import (
 )
 from kgraph.formats import HTML, JSON, PLAIN_TEXT
 from kgraph.negotiation import negotiate
+from kgraph.web.i18n import render
 
 log = logging.getLogger("kgraph.web")
 
@@ -43,15 +45,27 @@ def error_response(request: Request, status: int, message: str, **extra: object)
         body = json.dumps({"status": status, "error": message, **extra}, ensure_ascii=False)
         return Response(body, status, headers, JSON.content_type)
     if fmt is HTML:
-        from html import escape
-
-        page = (
-            f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{status}</title>'
-            f'<link rel="stylesheet" href="/static/style.css"><main><h1>{status}</h1>'
-            f'<p>{escape(message)}</p><p><a href="/">Home</a></p></main></html>'
-        )
-        return Response(page, status, headers, HTML.content_type)
+        return _html_error(request, status, message, headers)
     return Response(message + "\n", status, headers, PLAIN_TEXT.content_type)
+
+
+def _html_error(request: Request, status: int, message: str, headers: dict[str, str]) -> Response:
+    """The error as a page of the site in the reader's language, with its navigation (a bare
+    page where the site's templates cannot be had, as in an app without them)."""
+    app = request.scope.get("app")
+    state = getattr(app, "state", None)
+    templates = getattr(state, "templates", None)
+    if templates is not None and hasattr(state, "settings"):
+        context = {"status": status, "message": message}
+        return render(
+            templates, request, "error.html", context, status_code=status, headers=headers
+        )
+    page = (
+        f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{status}</title>'
+        f'<link rel="stylesheet" href="/static/style.css"><main><h1>{status}</h1>'
+        f'<p>{escape(message)}</p><p><a href="/">Home</a></p></main></html>'
+    )
+    return Response(page, status, headers, HTML.content_type)
 
 
 def response_for(request: Request, exc: KgraphError) -> Response:

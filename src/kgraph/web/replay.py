@@ -6,7 +6,8 @@ and body, exactly as the route sent it) stays right for as long as that
 version is served. :class:`Replay` sits just inside the gate
 (:mod:`kgraph.web.middleware`), which has already given the request its id,
 checked its limits and will log and count it: a request with the same method,
-path, query string, ``Accept`` and ``Accept-Language`` (and, for ``POST
+path, query string, ``Accept``, ``Accept-Language`` and ``Cookie`` (the pages'
+language may come from one, :mod:`kgraph.web.i18n`) (and, for ``POST
 /sparql``, the same ``Content-Type`` and body) on the same version is answered
 from those bytes. Anything else goes to the routes; a 200 answer is kept only
 if its route marked it as a function of the version and those request parts
@@ -57,6 +58,7 @@ class ReplayKey(NamedTuple):
     accept_language: bytes | None
     content_type: bytes | None = None
     body: bytes = b""
+    cookie: bytes | None = None
 
 
 def mark_replayable(request: Request, version: str) -> None:
@@ -102,12 +104,14 @@ class Replay:
             method == "GET" or (method == "POST" and scope["path"] in POST_PATHS)
         ):
             return None, receive
-        accept = language = ctype = None
+        accept = language = ctype = cookie = None
         for name, value in scope.get("headers", ()):
             if name == b"accept":
                 accept = bytes(value)
             elif name == b"accept-language":
                 language = bytes(value)
+            elif name == b"cookie":
+                cookie = bytes(value)
             elif name == b"content-type":
                 ctype = bytes(value)
             elif name in _BYPASS:
@@ -122,7 +126,7 @@ class Replay:
             return None, receive
         scope.setdefault("state", {})[VERSION_STATE] = version  # the routes need not read it again
         path, qs = raw_path(scope), scope.get("query_string", b"")
-        return ReplayKey(version, method, path, qs, accept, language, ctype, body), receive
+        return ReplayKey(version, method, path, qs, accept, language, ctype, body, cookie), receive
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

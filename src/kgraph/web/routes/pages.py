@@ -1,4 +1,4 @@
-"""Linked-data pages: the home page, search, and every IRI under the base.
+"""Linked-data pages: the home page and every IRI under the base.
 
 Dereferencing pattern (see docs/linked-data.md): a request for path ``P``
 stands for the IRI ``base_iri + P``. At the IRI itself the server negotiates
@@ -19,13 +19,12 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from kgraph.errors import BadRequest
-from kgraph.formats import HTML, JSON, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
-from kgraph.linkeddata import charts, describe, overview
-from kgraph.linkeddata.jsonld import schema_org, script_json
-from kgraph.linkeddata.search import Searcher
+from kgraph.formats import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
+from kgraph.linkeddata import charts, describe, jsonld, overview
+from kgraph.linkeddata.dataset import summary
 from kgraph.negotiation import negotiate
 from kgraph.opendata.void import dataset_iri as void_dataset_iri
 from kgraph.settings import Settings
@@ -33,7 +32,7 @@ from kgraph.store.base import GraphStore
 from kgraph.terms import DCT
 from kgraph.web.conditional import not_modified, validators
 from kgraph.web.deps import SettingsDep, StoreDep, TemplatesDep
-from kgraph.web.i18n import TEXT, page_context, page_lang
+from kgraph.web.i18n import TEXT, page_lang, render, with_lang
 from kgraph.web.replay import mark_replayable
 from kgraph.web.routes import get_and_head
 from kgraph.web.routes.publishing import get_publishing
@@ -55,12 +54,10 @@ _NOT_FOUND_BODY = {
 }
 
 
-def get_searcher(request: Request) -> Searcher:
-    """The app's search index holder (created on first use)."""
-    searcher: Searcher | None = getattr(request.app.state, "searcher", None)
-    if searcher is None:
-        searcher = request.app.state.searcher = Searcher()
-    return searcher
+def chart_markup(chart: charts.Chart) -> charts.Chart:
+    """``chart`` ready for a template: its SVG marked safe."""
+    chart.svg = Markup(chart.svg)  # noqa: S704 - the charts modules escape every text they write
+    return chart
 
 
 # ---------------------------------------------------------------- routes
@@ -72,57 +69,34 @@ def home(
 ) -> Response:
     lang = page_lang(request)
     mark_replayable(request, store.info().version)
-    ov = overview.overview(store, base_iri=settings.server.base_iri, lang=lang)
-    dataset = void_dataset_iri(settings)
-    return templates.TemplateResponse(
+    base = settings.server.base_iri
+    ov = overview.overview(store, base_iri=base, lang=lang)
+    ds = summary(settings, store, None, lang)
+    t = TEXT[lang]
+    by_year = overview.publications_by_year(store, None)
+    charts_ = []
+    if by_year:
+        charts_.append(
+            charts.year_bars(
+                by_year,
+                title=t["pubs_by_year"],
+                chart_id="chart-years",
+                headers=(t["year"], t["publications"]),
+            )
+        )
+    return render(
+        templates,
         request,
         "home.html",
-        page_context(
-            request,
-            lang,
-            overview=ov,
-            dataset_href=describe.href_for(dataset, settings.server.base_iri),
-            ontology_href=describe.href_for(
-                settings.server.base_iri + "def/", settings.server.base_iri
-            ),
-        ),
-        headers={"Content-Language": lang, "Vary": "Accept-Language"},
-    )
-
-
-@router.get(
-    "/search",
-    summary="Find resources by label and title",
-    description="Case- and diacritic-insensitive; ranked exact > prefix > word > substring. "
-    "HTML or JSON (`Accept: application/json` or `?format=json`).",
-)
-def search(
-    request: Request,
-    store: StoreDep,
-    settings: SettingsDep,
-    templates: TemplatesDep,
-    q: str = "",
-    format: str | None = None,
-    limit: int = 50,
-) -> Response:
-    if not 1 <= limit <= 500:
-        raise BadRequest("limit must be between 1 and 500")
-    if len(q) > 500:
-        raise BadRequest("the search text is longer than 500 characters")
-    answer_as = negotiate(format, request.headers.get("accept"), (HTML, JSON))
-    lang = page_lang(request)
-    mark_replayable(request, store.info().version)
-    hits = get_searcher(request).search(
-        store, q, base_iri=settings.server.base_iri, lang=lang, limit=limit
-    )
-    headers = {"Vary": "Accept, Accept-Language", "Content-Language": lang}
-    if answer_as is JSON:
-        return JSONResponse(
-            {"query": q, "count": len(hits), "results": [h.as_json() for h in hits]},
-            headers=headers,
-        )
-    return templates.TemplateResponse(
-        request, "search.html", page_context(request, lang, q=q, hits=hits), headers=headers
+        {
+            "overview": ov,
+            "dataset_title": ds.title,
+            "dataset_href": ds.href,
+            "ontology_href": describe.href_for(base + "def/", base),
+            "map": None,
+            "charts": [chart_markup(c) for c in charts_],
+            "jsonld": jsonld.script_markup(jsonld.dataset(ds, base)),
+        },
     )
 
 
@@ -159,8 +133,6 @@ def resource(
         for f in OFFERED
         if f is not fmt
     )
-    if fmt is HTML:
-        headers["Content-Language"] = lang
     etag, last_modified, version = validators(store, iri, fmt.name, lang, str(request.url.query))
     if metadata is None:  # the record's pages change when the dumps are written
         mark_replayable(request, version)
@@ -170,14 +142,22 @@ def resource(
             store, iri, base_iri=settings.server.base_iri, lang=lang, metadata=metadata
         )
         if view is None:
-            return _not_found_html(request, templates, iri, lang, headers)
+            return _not_found_html(request, templates, iri, headers)
         headers["ETag"] = etag
         if last_modified:
             headers["Last-Modified"] = last_modified
         if not_modified(request, etag, last_modified):
             return Response(status_code=304, headers=headers)
+        if iri == void_dataset_iri(settings):
+            ds = summary(settings, store, publishing.dumps.current(store), lang)
+            ctx = {
+                "ds": ds,
+                "formats": _formats(iri_path),
+                "jsonld": jsonld.script_markup(jsonld.dataset(ds, settings.server.base_iri)),
+            }
+            return render(templates, request, "dataset.html", ctx, headers=headers)
         ctx = _resource_context(request, store, settings, view, lang, iri_path)
-        return templates.TemplateResponse(request, "resource.html", ctx, headers=headers)
+        return render(templates, request, "resource.html", ctx, headers=headers)
 
     body = describe.description_rdf(store, iri, fmt, settings.server.base_iri, metadata)
     if body is None:
@@ -220,15 +200,19 @@ def _doc_href(iri_path: str, fmt: Format) -> str:
 
 
 def _not_found_html(
-    request: Request, templates: Jinja2Templates, iri: str, lang: str, headers: dict[str, str]
+    request: Request, templates: Jinja2Templates, iri: str, headers: dict[str, str]
 ) -> Response:
-    return templates.TemplateResponse(
-        request,
-        "not_found.html",
-        page_context(request, lang, iri=iri),
-        status_code=404,
-        headers=headers,
-    )
+    return render(templates, request, "not_found.html", {"iri": iri}, status_code=404,
+                  headers=headers)  # fmt: skip
+
+
+def _formats(iri_path: str) -> list[dict[str, str]]:
+    """The RDF documents of a resource, by the names people know them by."""
+    return [
+        {"label": f.label, "media_type": f.media_type, "href": _doc_href(iri_path, f)}
+        for f in OFFERED
+        if f is not HTML
+    ]
 
 
 def _page_items(
@@ -300,60 +284,86 @@ def _resource_context(
             crumbs.append((describe.capitalise(first.text), link))
     crumbs.append((view.label, None))
 
-    ctx = page_context(
-        request,
-        lang,
-        view=view,
-        crumbs=crumbs,
-        formats=[(f.name, f.media_type, _doc_href(iri_path, f)) for f in OFFERED if f is not HTML],
-        jsonld=Markup(script_json(schema_org(view, base))),  # noqa: S704 - escaped by script_json
-    )
+    ctx: dict[str, Any] = {
+        "view": view,
+        "crumbs": crumbs,
+        "formats": _formats(iri_path),
+        "description": _description(view, lang),
+        "jsonld": jsonld.script_markup(jsonld.schema_org(view, base)),
+    }
     if overview.is_class(view):
         items = overview.instances(store, view.iri, base_iri=base, lang=lang)
         if items:
             ctx["instances"], ctx["nav"] = _page_items(request, items)
+            ctx["instances_title"] = t["instances_plain"]
     if view.iri == ns:
         ctx["ontology_terms"] = overview.ontology_terms(store, base_iri=base, lang=lang)
-    ctx["charts"] = _charts(store, view, base, lang)
+    ctx["charts"] = [chart_markup(c) for c in _charts(store, view, base, lang)]
     return ctx
+
+
+def _description(view: describe.ResourceView, lang: str) -> str:
+    """The page's meta description: the resource's own description, or what it is."""
+    if view.comment is not None and view.comment.text:
+        text = view.comment.text
+    else:
+        kinds = ", ".join(v.text for v in view.types[:2])
+        text = f"{view.label} ({kinds})" if kinds else view.label
+        text += ". " + TEXT[lang]["site_description"]
+    return text if len(text) <= 300 else text[:297].rstrip() + "…"
+
+
+def _node(iri: str, labels: describe.Labels, base: str, lang: str) -> charts.Node:
+    text, tlang = labels.text(iri)
+    return charts.Node(text, with_lang(describe.href_for(iri, base), lang), tlang)
 
 
 def _charts(
     store: GraphStore, view: describe.ResourceView, base: str, lang: str
-) -> list[tuple[str, Markup]]:
-    """(heading, SVG) pairs: publications per year and co-authors of a creator; the
-    co-authoring organisations of a publication with several creators."""
+) -> list[charts.Chart]:
+    """Publications per year and co-authors of a creator; the co-authoring organisations
+    of a publication with several creators."""
     t = TEXT[lang]
-    out: list[tuple[str, Markup]] = []
+    out: list[charts.Chart] = []
     me = charts.Node(view.label)
     by_year = overview.publications_by_year(store, view.iri)
     if by_year:
-        svg = charts.bar_chart(
-            by_year, title=f"{t['pubs_by_year']}: {view.label}", chart_id="chart-years"
+        out.append(
+            charts.year_bars(
+                by_year,
+                title=f"{t['pubs_by_year']}: {view.label}",
+                chart_id="chart-years",
+                headers=(t["year"], t["publications"]),
+            )
         )
-        out.append((t["pubs_by_year"], Markup(svg)))  # noqa: S704 - charts escapes its text
     co = overview.coauthors(store, view.iri)
     if co:
         labels = describe.Labels(lang, base)
         labels.load(store, [i for i, _ in co])
-        others = [(charts.Node(labels.text(i)[0], describe.href_for(i, base)), n) for i, n in co]
-        svg = charts.network(
-            me,
-            others,
-            title=f"{t['coauthors']}: {view.label}",
-            chart_id="chart-coauthors",
-            edge_unit=t["shared"],
+        out.append(
+            charts.star(
+                me,
+                [(_node(i, labels, base, lang), n) for i, n in co],
+                title=f"{t['coauthors']}: {view.label}",
+                chart_id="chart-coauthors",
+                unit=t["shared"],
+                headers=(t["organisation"], t["shared"].capitalize()),
+            )
         )
-        out.append((t["coauthors"], Markup(svg)))  # noqa: S704
     creators = view.values_of(DCT + "creator")
     if len(creators) >= 2:
-        others = [(charts.Node(v.text, v.href), 1) for v in creators]
-        svg = charts.network(
-            me,
-            others,
-            title=f"{t['coauthoring_boards']}: {view.label}",
-            chart_id="chart-creators",
-            show_weights=False,
+        others = [
+            (charts.Node(v.text, with_lang(v.href, lang) if v.href else None, v.lang), 1)
+            for v in creators
+        ]
+        out.append(
+            charts.star(
+                me,
+                others,
+                title=f"{t['coauthoring_boards']}: {view.label}",
+                chart_id="chart-creators",
+                show_weights=False,
+                headers=(t["organisation"], ""),
+            )
         )
-        out.append((t["coauthoring_boards"], Markup(svg)))  # noqa: S704
     return out

@@ -25,8 +25,11 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 
 from kgraph.errors import BadRequest, NotFound
 from kgraph.formats import GRAPH_FORMATS, HTML, JSON, Format
+from kgraph.linkeddata import jsonld
+from kgraph.linkeddata.dataset import summary
+from kgraph.linkeddata.describe import Labels, href_for
 from kgraph.negotiation import negotiate
-from kgraph.opendata.catalog import build_catalog, counties, year_range
+from kgraph.opendata.catalog import build_catalog
 from kgraph.opendata.catalog_check import PROFILES
 from kgraph.opendata.dumps import DumpCache, Manifest, has_named_graphs, planned_files
 from kgraph.opendata.void import VoidStats, dataset_iri, uri_space, void_graph, void_stats
@@ -34,6 +37,7 @@ from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
 from kgraph.web.conditional import etag_matches
 from kgraph.web.deps import SettingsDep, StoreDep, TemplatesDep
+from kgraph.web.i18n import page_lang, render
 from kgraph.web.routes import get_and_head
 
 router = APIRouter(tags=["publishing"])
@@ -154,18 +158,44 @@ def well_known_void(
     stats, graph = publishing.void(store)
     headers = {"Vary": "Accept"}
     if fmt is HTML:
-        return templates.TemplateResponse(
-            request,
-            "void.html",
-            {
-                "stats": stats,
-                "dataset": dataset_iri(settings),
-                "settings": settings,
-                "uri_space": uri_space(settings),
-            },
-            headers=headers,
-        )
+        context = _void_context(store, settings, stats, request)
+        return render(templates, request, "void.html", context, headers=headers)
     return _rdf_response(request, graph, fmt, headers)
+
+
+def _void_context(
+    store: GraphStore, settings: Settings, stats: VoidStats, request: Request
+) -> dict[str, Any]:
+    """The VoID figures with names for the classes, properties and examples."""
+    lang = page_lang(request)
+    base = settings.server.base_iri
+    labels = Labels(lang, base)
+    iris = [p.iri for p in (*stats.classes, *stats.properties)] + list(stats.examples)
+    labels.load(store, iris)
+
+    def named(p: Any) -> dict[str, Any]:
+        text, tlang = labels.text(p.iri)
+        return {
+            **p.__dict__,
+            "label": text[:1].upper() + text[1:],
+            "lang": tlang,
+            "href": href_for(p.iri, base),
+        }
+
+    examples = []
+    for e in stats.examples:
+        text, tlang = labels.text(e)
+        examples.append({"label": text, "lang": tlang, "href": href_for(e, base)})
+    cat = settings.catalogue
+    return {
+        "stats": stats,
+        "classes": [named(p) for p in stats.classes],
+        "properties": [named(p) for p in stats.properties],
+        "examples": examples,
+        "dataset_href": href_for(dataset_iri(settings), base),
+        "dataset_title": cat.dataset_title_sv if lang == "sv" else cat.dataset_title_en,
+        "uri_space": uri_space(settings),
+    }
 
 
 # -- the catalogue record ----------------------------------------------------
@@ -182,18 +212,18 @@ def _catalog_response(
     manifest, graph = publishing.catalog(store, _profile(request))
     headers = {"Vary": "Accept", **_CORS}
     if fmt is HTML:
-        return templates.TemplateResponse(
-            request,
-            "catalog.html",
-            {
-                "settings": settings,
-                "manifest": manifest,
-                "dataset": dataset_iri(settings),
-                "years": year_range(store),
-                "counties": counties(store),
-            },
-            headers=headers,
-        )
+        lang = page_lang(request)
+        ds = summary(settings, store, manifest, lang)
+        cat = settings.catalogue
+        context = {
+            "ds": ds,
+            "catalog_title": cat.catalog_title_sv if lang == "sv" else cat.catalog_title_en,
+            "catalog_description": (
+                cat.catalog_description_sv if lang == "sv" else cat.catalog_description_en
+            ),
+            "jsonld": jsonld.script_markup(jsonld.dataset(ds, settings.server.base_iri)),
+        }
+        return render(templates, request, "catalog.html", context, headers=headers)
     return _rdf_response(request, graph, fmt, headers)
 
 
@@ -234,7 +264,7 @@ def catalog_file(
 
 # Kinds of IRI the record and VoID mint under <base>id/: the linked-data pages
 # describe them from :meth:`Publishing.metadata`, like any other resource.
-MINTED_KINDS = ("dataset", "catalog", "distribution", "service", "contact", "agent")
+MINTED_KINDS = ("dataset", "catalog", "distribution", "service", "contact", "agent", "rights")
 
 
 # -- dumps -------------------------------------------------------------------
@@ -280,7 +310,8 @@ def dumps_index(
     manifest = publishing.dumps.current(store)
     entries = [_dump_entry(settings, manifest, f.name) for f in manifest.files]
     void = _dump_entry(settings, manifest, manifest.void.name)
-    headers = {"Vary": "Accept", "ETag": f'"{manifest.version}"'}
+    tag = manifest.version if answer_as is JSON else f"{manifest.version}-{page_lang(request)}"
+    headers = {"Vary": "Accept", "ETag": f'"{tag}"'}
     if etag_matches(request.headers.get("if-none-match"), headers["ETag"]):
         return Response(status_code=304, headers=headers)
     if answer_as is JSON:
@@ -291,15 +322,13 @@ def dumps_index(
             "triples": manifest.triples,
             "quads": manifest.quads,
             "files": entries,
+            "tables": [_dump_entry(settings, manifest, f.name) for f in manifest.tables],
             "void": void,
         }
         return JSONResponse(body, headers=headers)
-    return templates.TemplateResponse(
-        request,
-        "dumps.html",
-        {"manifest": manifest, "files": entries, "void": void},
-        headers=headers,
-    )
+    ds = summary(settings, store, manifest, page_lang(request))
+    context = {"manifest": manifest, "ds": ds, "void": void}
+    return render(templates, request, "dumps.html", context, headers=headers)
 
 
 @get_and_head(

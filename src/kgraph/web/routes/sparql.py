@@ -26,6 +26,7 @@ from kgraph.query.answer import Answer
 from kgraph.query.protocol import parse_query_request
 from kgraph.settings import Settings
 from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep, TemplatesDep
+from kgraph.web.i18n import render
 from kgraph.web.replay import mark_replayable, served_version
 
 router = APIRouter(tags=["sparql"])
@@ -89,12 +90,8 @@ async def sparql_endpoint(
         context = results_table(await whole_body(answer), settings.server.base_iri)
         context["truncated"] = answer.head.truncated_at is not None
         context["limit"] = answer.head.truncated_at
-        return templates.TemplateResponse(
-            request,
-            "sparql.html",
-            {"query": req.query, "examples": load_examples(settings.paths.queries_dir), **context},
-            headers=headers,
-        )
+        page = {"query": req.query, "examples": load_examples(settings.paths.queries_dir)}
+        return render(templates, request, "sparql.html", {**page, **context}, headers=headers)
     if answer.complete and version is not None:
         mark_replayable(request, version)
     return answer_response(answer, headers)
@@ -176,12 +173,8 @@ def describe_service(request: Request, settings: Settings, templates: Jinja2Temp
     """``GET /sparql`` with no query: the editor for browsers, a service description otherwise."""
     fmt = negotiate(request.query_params.get("format"), request.headers.get("accept"), SD_FORMATS)
     if fmt is HTML:
-        return templates.TemplateResponse(
-            request,
-            "sparql.html",
-            {"query": "", "examples": load_examples(settings.paths.queries_dir)},
-            headers={"Vary": "Accept"},
-        )
+        page = {"query": "", "examples": load_examples(settings.paths.queries_dir)}
+        return render(templates, request, "sparql.html", page, headers={"Vary": "Accept"})
     base = settings.server.base_iri
     body = description.service_description(
         base + "sparql", dataset_iri(settings), base + ".well-known/void", fmt
