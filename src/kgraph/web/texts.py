@@ -53,6 +53,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "what_is_here": ("Vad som finns", "What is here"),
     "kind": ("Slag", "Kind"),
     "count": ("Antal", "Number"),
+    "counties": ("Län", "Counties"),
+    "county": ("Län", "County"),
     "the_dataset": ("Om datamängden", "About the dataset"),
     "ontology_link": ("Begreppen (ontologin)", "The terms (ontology)"),
     "sparql_editor": ("Ställ egna frågor med SPARQL", "Ask your own questions in SPARQL"),
