@@ -43,6 +43,10 @@ SITE_PAGES = [
     ("dataset", "/id/dataset/kvinnofrid"),
     ("ontology", "/def/"),
     ("class", "/def/Report"),
+    ("map", "/map"),
+    ("map of activities", "/map?measure=activities"),
+    ("timeline", "/timeline"),
+    ("network", "/network"),
     ("about", "/about"),
     ("accessibility statement", "/accessibility"),
     ("404", "/id/no-such-thing"),
@@ -157,14 +161,16 @@ def test_the_language_chosen_holds_on_every_page_reached(browser: Any, server_ur
     follow(page.locator("ol.hits a"))
     follow(page.locator('dl.props a[href^="/id/board/"]'))
     follow(page.locator(".chart-svg a[href^='/id/']"))
-    for name in ("Data catalogue", "Downloads", "SPARQL"):
+    follow(page.locator("nav.site-nav").get_by_role("link", name="Map"))
+    follow(page.locator('.chart-svg a[href^="/id/county/"]'))
+    for name in ("Data catalogue", "Downloads", "SPARQL", "Timeline", "Co-authorship"):
         follow(page.locator("nav.site-nav").get_by_role("link", name=name, exact=True))
     follow(page.locator("footer").get_by_role("link", name="Accessibility"))
     page.goto(server_url + "/id/board/kalmar")  # typed: no ?lang=, the cookie holds
     reached.append((page.url, _lang(page)))
     assert page.locator("h1").inner_text() == "Kalmar County Administrative Board"
     context.close()
-    assert len(reached) == 11
+    assert len(reached) == 15
     assert [url for url, lang in reached if lang != "en"] == []
 
     context = browser.new_context(locale="en-GB")
@@ -174,11 +180,11 @@ def test_the_language_chosen_holds_on_every_page_reached(browser: Any, server_ur
     page.get_by_role("link", name="På svenska").click()
     page.wait_for_load_state()
     swedish = [_lang(page)]
-    for name in ("Sök", "Nedladdningar", "Datakatalog"):
+    for name in ("Sök", "Karta", "Tidslinje", "Datakatalog"):
         page.locator("nav.site-nav").get_by_role("link", name=name, exact=True).click()
         page.wait_for_load_state()
         swedish.append(_lang(page))
     page.goto(server_url + "/sparql")
     swedish.append(_lang(page))
     context.close()
-    assert swedish == ["sv"] * 5
+    assert swedish == ["sv"] * 6

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from kgraph.linkeddata.describe import Labels, ResourceView, href_for, is_safe_iri
 from kgraph.store.base import GraphStore
-from kgraph.terms import DCT, OWL, RDFS, SCHEMA
+from kgraph.terms import DCT, OWL, PROV, RDFS, SCHEMA, SKOS
 
 
 @dataclass(frozen=True)
@@ -139,3 +139,40 @@ def overview(store: GraphStore, *, base_iri: str, lang: str) -> Overview:
     )
     info = store.info()
     return Overview(info.triples, info.modified, classes, counties)
+
+
+MEASURES = ("publications", "activities")
+
+
+def county_counts(
+    store: GraphStore, *, base_iri: str, lang: str, measure: str = "publications"
+) -> list[tuple[Item, str, int]]:
+    """``(county, its two-digit code, count)`` for every county: publications by its board,
+    or activities (supervisions, mappings) in it or by its board. Raises ValueError for an
+    unknown measure, StoreError."""
+    ns = base_iri + "def/"
+    if measure == "publications":
+        counted = f"OPTIONAL {{ ?board <{SCHEMA}areaServed> ?c . ?x <{DCT}creator> ?board }}"
+    elif measure == "activities":
+        counted = (
+            f"OPTIONAL {{ ?x a <{PROV}Activity> {{ ?x <{SCHEMA}location> ?c }} UNION "
+            f"{{ ?x <{SCHEMA}location>/<{SCHEMA}containedInPlace> ?c }} UNION "
+            f"{{ ?x <{PROV}wasAssociatedWith>/<{SCHEMA}areaServed> ?c }} }}"
+        )
+    else:
+        raise ValueError(f"unknown measure {measure!r}; known: {', '.join(MEASURES)}")
+    rows = store.select(
+        f"SELECT ?c (SAMPLE(?code) AS ?n) (COUNT(DISTINCT ?x) AS ?count) WHERE {{ "
+        f"?c a <{ns}County> ; <{SKOS}notation> ?code FILTER(REGEX(STR(?code), '^[0-9]{{2}}$')) "
+        f"{counted} }} GROUP BY ?c"
+    )
+    labels = Labels(lang, base_iri)
+    labels.load(store, [r["c"].value for r in rows])
+    out = []
+    for r in rows:
+        iri = r["c"].value
+        text, tlang = labels.text(iri)
+        out.append(
+            (Item(iri, href_for(iri, base_iri), text, tlang), r["n"].value, int(r["count"].value))
+        )
+    return sorted(out, key=lambda x: x[0].label)

@@ -29,7 +29,16 @@ from kgraph.web.cache import ResultCache
 from kgraph.web.errors import install_error_handlers
 from kgraph.web.metrics import AppMetrics
 from kgraph.web.replay import Replay
-from kgraph.web.routes import health, pages, publishing, search, site, sparql, writes
+from kgraph.web.routes import (
+    health,
+    pages,
+    pictures,
+    publishing,
+    search,
+    site,
+    sparql,
+    writes,
+)
 
 HERE = Path(__file__).parent
 log = logging.getLogger("kgraph.web")
@@ -106,6 +115,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     publishing.install(app, settings)
     app.include_router(site.router)
     app.include_router(search.router)
+    app.include_router(pictures.router)
     app.include_router(pages.router)  # keep LAST: its catch-all answers every other path
     return app
 

@@ -304,3 +304,62 @@ COUNTS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "resources": (("{n} resurs", "{n} resurser"), ("{n} resource", "{n} resources")),
     "files": (("{n} fil", "{n} filer"), ("{n} file", "{n} files")),
 }  # fmt: skip
+
+# The pictures (appended: kept apart from the texts above for readability)
+TEXTS.update(
+    {
+        "map_publications": ("Publikationer per län", "Publications per county"),
+        "map_activities": (
+            "Tillsyner och kartläggningar per län",
+            "Supervisions and mappings per county",
+        ),
+        "map_intro": (
+            "Varje län är färgat efter hur mycket som finns om det och är en länk till länets "
+            "sida. Siffrorna finns också i tabellen under kartan.",
+            "Each county is coloured by how much there is about it and links to the county's "
+            "page. The figures are also in the table below the map.",
+        ),
+        "map_measure": ("Visa", "Show"),
+        "map_none": ("inga", "none"),
+        "map_legend": ("Förklaring", "Key"),
+        "map_source": ("Länsgränser", "County boundaries"),
+        "map_tiles": (
+            "Varje ruta är ett län, ungefär där länet ligger.",
+            "Each square is a county, placed roughly where the county lies.",
+        ),
+        "map_summary": (
+            "{n} av 21 län har något. Mest: {top}.",
+            "{n} of 21 counties have something. Most: {top}.",
+        ),
+        "timeline_title": ("Tidslinje", "Timeline"),
+        "timeline_intro": (
+            "Uppdrag och förordningar, publikationer, tillsyner och kartläggningar, projekt och "
+            "bidrag på en tidsaxel. Varje punkt eller stapel är en länk.",
+            "Mandates and regulations, publications, supervisions and mappings, projects and "
+            "grants on a time axis. Every dot or bar is a link.",
+        ),
+        "lane_plans": ("Uppdrag och förordningar", "Mandates and regulations"),
+        "lane_publications": ("Publikationer", "Publications"),
+        "lane_activities": ("Tillsyner och kartläggningar", "Supervisions and mappings"),
+        "lane_projects": ("Projekt och bidrag", "Projects and grants"),
+        "years": ("År", "Years"),
+        "what": ("Vad", "What"),
+        "timeline_summary": (
+            "{n} saker från {first} till {last}.",
+            "{n} things from {first} to {last}.",
+        ),
+        "network_title": ("Vilka som skriver tillsammans", "Who writes together"),
+        "network_intro": (
+            "Länsstyrelser och andra som har skrivit publikationer tillsammans. Ju tjockare "
+            "linje, desto fler gemensamma publikationer. Varje namn är en länk.",
+            "County administrative boards and others who wrote publications together. The "
+            "thicker the line, the more publications they share. Every name is a link.",
+        ),
+        "network_summary": (
+            "{n} organisationer, {pairs} par.",
+            "{n} organisations, {pairs} pairs.",
+        ),
+        "nobody": ("Inga gemensamma publikationer ännu.", "No shared publications yet."),
+        "more_pictures": ("Fler bilder", "More pictures"),
+    }
+)

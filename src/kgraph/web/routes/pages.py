@@ -34,7 +34,7 @@ from kgraph.web.conditional import not_modified, validators
 from kgraph.web.deps import SettingsDep, StoreDep, TemplatesDep
 from kgraph.web.i18n import TEXT, page_lang, render, with_lang
 from kgraph.web.replay import mark_replayable
-from kgraph.web.routes import get_and_head
+from kgraph.web.routes import get_and_head, pictures
 from kgraph.web.routes.publishing import get_publishing
 
 router = APIRouter(tags=["linked data"])
@@ -93,7 +93,7 @@ def home(
             "dataset_title": ds.title,
             "dataset_href": ds.href,
             "ontology_href": describe.href_for(base + "def/", base),
-            "map": None,
+            "map": pictures.county_map_chart(store, settings, lang),
             "charts": [chart_markup(c) for c in charts_],
             "jsonld": jsonld.script_markup(jsonld.dataset(ds, base)),
         },

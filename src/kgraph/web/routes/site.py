@@ -31,7 +31,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 PAGES_PER_SITEMAP = 20_000  # two URLs each (sv, en): within the 50,000 a sitemap may hold
 # pages that are not resources, in the order the sitemap lists them
 SITE_PAGES = (
-    "/", "/sparql", "/catalog", "/dumps/",
+    "/", "/map", "/timeline", "/network", "/sparql", "/catalog", "/dumps/",
     "/.well-known/void", "/about", "/accessibility",
 )  # fmt: skip
 _XML = "application/xml; charset=utf-8"
