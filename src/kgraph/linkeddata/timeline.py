@@ -159,7 +159,7 @@ def timeline(
         grid.append(
             f'<line x1="{gx:.1f}" x2="{gx:.1f}" y1="0" y2="{axis_y:.1f}" stroke="{LINE}" '
             f'stroke-dasharray="2 3"/>'
-            + text(gx, axis_y + 18, str(year), fill=MUTED, anchor="middle")  # fmt: skip
+            + text(gx, axis_y + 18, str(year), fill=MUTED, anchor="middle")
         )
     height = axis_y + 26
     svg = (
