@@ -16,57 +16,44 @@ False
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import rdflib
 
 from kgraph.formats import Format
+from kgraph.linkeddata.fold import fold, names_once, same_values, super_properties
+from kgraph.linkeddata.formatting import literal
+from kgraph.linkeddata.rdfterms import PLAIN_TYPES
+from kgraph.linkeddata.rdfterms import Term as Term  # re-exported: callers import it here
+from kgraph.linkeddata.rdfterms import is_safe_iri as is_safe_iri
+from kgraph.linkeddata.rdfterms import to_term as to_term
 from kgraph.opendata.vocab import vocabulary_name
 from kgraph.store.base import GraphStore
-from kgraph.store.terms import kind_of
 from kgraph.terms import (
     DCT,
     LABEL_PROPERTIES,
     PROVENANCE,
-    RDF,
     RDF_TYPE,
     RDFS,
     SKOS,
-    XSD,
     curie,
     term_label,
 )
 
-# RFC 3987, as the store's SPARQL parser checks it: an IRI it would refuse (``%zz``,
-# a second ``#``, a control or non-character code point) must never reach a query.
-_UCS = (
-    "\xa0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
-    + "".join(f"{chr(p << 16)}-{chr((p << 16) | 0xFFFD)}" for p in range(1, 14))
-    + "\U000e1000-\U000efffd"
-)
-_PRIVATE = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
-_PCHAR = "A-Za-z0-9\\-._~!$&'()*+,;=:@" + _UCS
-_PCT = "%[0-9A-Fa-f]{2}"
-_IRI_OK = re.compile(
-    rf"^https?://(?:[{_PCHAR}\[\]]|{_PCT})*"
-    rf"(?:[{_PCHAR}/]|{_PCT})*"
-    rf"(?:\?(?:[{_PCHAR}{_PRIVATE}/?]|{_PCT})*)?"
-    rf"(?:#(?:[{_PCHAR}/?]|{_PCT})*)?\Z"
-)
-_PLAIN_TYPES = {XSD + "string", RDF + "langString"}
 INCOMING_PER_PROPERTY = 50  # incoming links listed per property on a page
 # for FILTER(?p IN (...)): binding ?p by VALUES instead makes the engine scan the store
 _LABEL_LIST = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+# Names: each shown once on a page, under the first of these properties that has it
+_NAMES = {*LABEL_PROPERTIES, DCT + "alternative", SKOS + "altLabel"}
 # Properties shown first on a page, in this order; the rest follow by label.
 _ORDER = [
     DCT + "title",
-    RDFS + "label",
-    SKOS + "prefLabel",
     DCT + "alternative",
+    SKOS + "prefLabel",
+    RDFS + "label",
     DCT + "description",
     RDFS + "comment",
     SKOS + "definition",
@@ -76,37 +63,6 @@ _ORDER = [
     DCT + "identifier",
     DCT + "subject",
 ]
-
-
-def is_safe_iri(iri: str) -> bool:
-    """True if ``iri`` is an http(s) IRI that can be written as ``<iri>`` in SPARQL."""
-    return bool(_IRI_OK.match(iri))
-
-
-@dataclass(frozen=True)
-class Term:
-    """An RDF term as plain data."""
-
-    kind: Literal["iri", "bnode", "literal"]
-    value: str
-    lang: str | None = None
-    datatype: str | None = None  # None for plain and language-tagged strings
-
-
-def to_term(t: Any) -> Term:
-    """A store term (``.value``, ``.language``, ``.datatype``) as a :class:`Term`."""
-    kind = kind_of(t)
-    if kind == "iri":
-        return Term("iri", t.value)
-    if kind == "bnode":
-        return Term("bnode", t.value)
-    datatype = t.datatype.value if getattr(t, "datatype", None) is not None else None
-    return Term(
-        "literal",
-        t.value,
-        getattr(t, "language", None) or None,
-        None if datatype in _PLAIN_TYPES else datatype,
-    )
 
 
 # --------------------------------------------------------------------- RDF
@@ -179,7 +135,7 @@ def _rdflib_term(t: Any) -> Term:
     if isinstance(t, rdflib.BNode):
         return Term("bnode", str(t))
     datatype = str(t.datatype) if t.datatype is not None else None
-    return Term("literal", str(t), t.language, None if datatype in _PLAIN_TYPES else datatype)
+    return Term("literal", str(t), t.language, None if datatype in PLAIN_TYPES else datatype)
 
 
 def _serialise(graph: rdflib.Graph, fmt: Format) -> bytes:
@@ -255,8 +211,13 @@ class Value:
     lang: str | None = None
     href: str | None = None
     iri: str | None = None
-    datatype: str | None = None  # a label for the datatype
+    datatype: str | None = None  # the datatype IRI of a typed literal
     nested: list[Row] = field(default_factory=list)  # a blank node's properties
+    raw: str | None = None  # a literal's lexical form (``text`` is written for reading)
+
+    def key(self) -> tuple[str, str | None, str | None]:
+        """What makes two values the same value on a page."""
+        return (self.iri or self.raw or self.text, self.lang, self.href)
 
 
 @dataclass
@@ -268,6 +229,7 @@ class Row:
     href: str
     values: list[Value]
     total: int = 0  # incoming links: how many there are in all (``values`` may show fewer)
+    also: list[str] = field(default_factory=list)  # properties with the same values
 
 
 @dataclass
@@ -309,10 +271,8 @@ def _value(term: Term, labels: Labels) -> Value:
         return Value(text, lang, href_for(term.value, labels.base_iri), term.value)
     if term.kind == "bnode":
         return Value("", None)
-    dt = None
-    if term.datatype:
-        dt = term_label(term.datatype, labels.lang) or curie(term.datatype)
-    return Value(term.value, term.lang, datatype=dt)
+    text = literal(term.value, term.datatype, labels.lang)
+    return Value(text, term.lang, datatype=term.datatype, raw=term.value)
 
 
 def capitalise(text: str) -> str:
@@ -320,14 +280,28 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _sort_rows(rows: dict[str, list[Value]], labels: Labels) -> list[Row]:
+def _sort_rows(
+    rows: dict[str, list[Value]], labels: Labels, supers: dict[str, set[str]] | None = None
+) -> list[Row]:
+    """Rows in page order, each value once (:mod:`kgraph.linkeddata.fold`)."""
+    rows = fold(rows, supers or {}, key=Value.key)
+
     def key(p: str) -> tuple[int, str]:
         return (_ORDER.index(p) if p in _ORDER else len(_ORDER), labels.text(p)[0].lower())
 
+    order = sorted(rows, key=key)
+    rows = names_once(order, rows, _NAMES, key=Value.key)
+    order = [p for p in order if p in rows]
+    merged = same_values(order, rows, key=Value.key)
+    folded = {q for qs in merged.values() for q in qs}
     out = []
-    for p in sorted(rows, key=key):
+    for p in order:
+        if p in folded:
+            continue
         values = sorted(rows[p], key=lambda v: (v.lang != labels.lang, v.text.lower()))
-        out.append(Row(p, capitalise(labels.text(p)[0]), href_for(p, labels.base_iri), values))
+        row = Row(p, capitalise(labels.text(p)[0]), href_for(p, labels.base_iri), values)
+        row.also = [capitalise(labels.text(q)[0]) for q in merged.get(p, [])]
+        out.append(row)
     return out
 
 
@@ -423,7 +397,8 @@ def describe_resource(
     in_rows: dict[str, list[Value]] = defaultdict(list)
     for s, p in incoming:
         in_rows[p].append(_value(Term("iri", s), labels))
-    in_sorted = _sort_rows(in_rows, labels)
+    supers = super_properties(store, [*props, *in_rows])
+    in_sorted = _sort_rows(in_rows, labels, supers)
     for row in in_sorted:
         row.total = incoming_totals.get(row.predicate, len(row.values))
     label, label_lang = labels.text(iri)
@@ -433,7 +408,7 @@ def describe_resource(
         label=label,
         label_lang=label_lang,
         types=sorted(types, key=lambda v: (not v.iri or not v.iri.startswith(base_iri), v.text)),
-        rows=_sort_rows(props, labels),
+        rows=_sort_rows(props, labels, supers),
         incoming=in_sorted,
         sources=sorted(sources, key=lambda v: v.text),
         comment=comment,

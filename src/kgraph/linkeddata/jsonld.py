@@ -96,7 +96,7 @@ def _schema_type(view: ResourceView, base_iri: str) -> str:
 
 def _ref(v: Value, base_iri: str) -> dict[str, Any] | str:
     if v.iri is None:
-        return v.text
+        return v.raw if v.raw is not None else v.text
     return {"@id": v.iri, "name": v.text}
 
 

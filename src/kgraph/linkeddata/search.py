@@ -162,7 +162,7 @@ class _Index:
                 self.labels[s].append((LABEL_PROPERTIES.index(p), lit.value, lit.lang))
             for word in _NON_WORD.split(lit.value):
                 if len(word) >= _MIN_PART:
-                    forms[normalise(word)][word.lower() if not word.isupper() else word] += 1
+                    forms[normalise(word)][word] += 1
         # every word of the index, and the form to show it in when suggesting it
         self.display = {w: c.most_common(1)[0][0] for w, c in forms.items() if w}
         self.vocabulary = sorted(self.display)

@@ -22,7 +22,6 @@ Swedish, ``12,297`` and ``1 December 2026`` in English, with the right plural.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,16 +29,15 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
 from babel.lists import format_list
-from babel.numbers import format_decimal
-from babel.units import format_unit
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import Response
 
+from kgraph.linkeddata.formatting import LOCALES as _LOCALES
+from kgraph.linkeddata.formatting import date, date_time, number, size
 from kgraph.negotiation import choose_language
 from kgraph.opendata.vocab import licence
 from kgraph.settings import Settings
@@ -49,7 +47,6 @@ LANGS = ("sv", "en")
 DEFAULT_LANG = "sv"
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
-_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 # Links to these are files or machine answers, not pages: they carry no language.
 _NOT_PAGES = ("/static/", "/api/", "/metrics", "/healthz", "/readyz")
 _FILE_SUFFIX = re.compile(r"\.(?:ttl|jsonld|rdf|nt|nq|gz|csv|xml|txt|svg|ico|png|json)$")
@@ -135,54 +132,7 @@ def other_lang(lang: str) -> str:
 
 # ------------------------------------------------------- numbers and dates
 
-
-def number(value: float | int | str, lang: str) -> str:
-    """A number as the language writes it (thousands separators, decimal mark)."""
-    try:
-        return format_decimal(value, locale=_LOCALES[lang])
-    except (ValueError, ArithmeticError):
-        return str(value)
-
-
-def date(value: str, lang: str) -> str:
-    """An ISO date, year-month, year or date-time as the language writes it.
-
-    >>> date("2004", "en"), date("2026-12-01", "en"), date("2026-12-01T22:23:08+00:00", "sv")
-    ('2004', '1 December 2026', '1 december 2026')
-    """
-    value = value.strip()
-    locale = _LOCALES[lang]
-    try:
-        if re.fullmatch(r"-?\d{4}", value):
-            return value
-        if re.fullmatch(r"\d{4}-\d{2}", value):
-            return format_date(dt.date.fromisoformat(value + "-01"), "LLLL y", locale=locale)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return format_date(dt.date.fromisoformat(value), "long", locale=locale)
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return format_date(moment.date(), "long", locale=locale)
-    except ValueError:
-        return value
-
-
-def date_time(value: str, lang: str) -> str:
-    """An ISO date-time with its time of day (as stored, no time zone shift)."""
-    try:
-        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return value
-    return format_datetime(moment.replace(tzinfo=None), "d MMMM y HH:mm", locale=_LOCALES[lang])
-
-
-def size(n_bytes: int, lang: str) -> str:
-    """A file size in bytes, kB or MB (powers of 1,000, as the units say)."""
-    locale = _LOCALES[lang]
-    if n_bytes < 1000:
-        return format_unit(n_bytes, "digital-byte", length="short", locale=locale)
-    unit, value = ("digital-kilobyte", n_bytes / 1000)
-    if n_bytes >= 1_000_000:
-        unit, value = ("digital-megabyte", n_bytes / 1_000_000)
-    return format_unit(round(value, 1), unit, length="short", locale=locale, format="#,##0.#")
+# number, date, date_time and size come from kgraph.linkeddata.formatting
 
 
 def count(key: str, n: int, lang: str) -> str:
