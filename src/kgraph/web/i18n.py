@@ -83,6 +83,11 @@ def choose(request: Request) -> LangChoice:
     return LangChoice(DEFAULT_LANG, "default")
 
 
+def asked_lang(request: Request) -> bool:
+    """True if the URL names the page's language (``?lang=sv|en``)."""
+    return request.query_params.get("lang") in LANGS
+
+
 def page_lang(request: Request) -> str:
     """The language of the page answering ``request`` (see :func:`choose`)."""
     return choose(request).lang
@@ -178,7 +183,8 @@ def page_context(request: Request, lang: str, **extra: Any) -> dict[str, Any]:
         "t": TEXT[lang],
         "other_lang": other_lang(lang),
         "toggle_href": _page_url(request, other_lang(lang)),
-        "canonical": base + _page_url(request, lang),
+        # self-referential: the language's own URL, or the negotiated one it was asked by
+        "canonical": base + _page_url(request, lang if asked_lang(request) else None),
         "alternates": alternates,
         "current_path": request.url.path,
         "site": site(settings, lang),
