@@ -188,3 +188,33 @@ def test_the_language_chosen_holds_on_every_page_reached(browser: Any, server_ur
     swedish.append(_lang(page))
     context.close()
     assert swedish == ["sv"] * 6
+
+
+def test_keyboard_focus_is_visible_from_the_skip_link_on(browser: Any, server_url: str) -> None:
+    """Tab from the top: the skip link appears and moves focus to the content; every
+    focused link, button and map county shows an outline of at least 2 px."""
+    page = browser.new_page()
+    page.goto(server_url + "/map?lang=sv")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip")
+    assert skip.evaluate("e => e === document.activeElement")
+    box = skip.bounding_box()
+    assert box is not None and box["y"] >= 0, "the skip link is on screen when focused"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    seen, kinds = 0, set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const e = document.activeElement, s = getComputedStyle(e);"
+            " return [e.tagName.toLowerCase(), s.outlineStyle, parseFloat(s.outlineWidth),"
+            " !!e.closest('footer')]; }"
+        )
+        tag, style, width, in_footer = focused
+        if in_footer:
+            break
+        assert style != "none" and width >= 2, focused
+        kinds.add(tag)
+        seen += 1
+    page.close()
+    assert seen >= 21 and {"a", "summary"} <= kinds, kinds  # the 21 counties, the table
