@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -51,3 +52,34 @@ def test_many_rows_are_joined_across_batches() -> None:
 
 
 XSD_INT = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def test_a_capped_answer_xml_cannot_carry_is_refused_before_it_starts(tmp_path: Path) -> None:
+    """Over HTTP, through a worker process: 406 naming the character and what can carry
+    it; the same rows in JSON, and whitespace at the ends of a literal kept in XML."""
+    from fastapi.testclient import TestClient
+
+    from kgraph.store.embedded import EmbeddedStore
+    from kgraph.web.app import create_app
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path, max_result_rows=10)
+    data = tmp_path / "d.nt"
+    data.write_text(
+        '<http://x/a> <http://x/p> "bell\\u0001" .\n<http://x/b> <http://x/p> "  padded\\n" .\n',
+        encoding="utf-8",
+    )
+    store = EmbeddedStore(settings.paths.store_path, writable=True)
+    store.replace([data], base_iri=settings.server.base_iri)
+    query = "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?s"
+    with TestClient(create_app(settings, store)) as client:
+        refused = client.get("/sparql", params={"query": query, "format": "xml"})
+        assert refused.status_code == 406
+        assert "U+0001" in refused.text and "SPARQL JSON" in refused.text
+        as_json = client.get("/sparql", params={"query": query, "format": "json"})
+        values = [b["o"]["value"] for b in as_json.json()["results"]["bindings"]]
+        assert values == ["bell\x01", "  padded\n"]
+        padded = "SELECT ?o WHERE { <http://x/b> ?p ?o }"
+        xml = client.get("/sparql", params={"query": padded, "format": "xml"})
+        parsed = ox.parse_query_results(xml.content, format=ox.QueryResultsFormat.XML)
+        assert [s["o"].value for s in parsed] == ["  padded\n"]
