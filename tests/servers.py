@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
@@ -109,31 +108,3 @@ class KgraphServer:
             self.proc.wait()
         if self.proc.stdout:
             self.proc.stdout.close()
-
-
-@contextlib.contextmanager
-def uvicorn_thread(app: object, timeout: float = 20.0) -> Iterator[str]:
-    """Serve ``app`` with uvicorn on a free loopback port in a thread; yield its URL.
-
-    Ready when ``/healthz`` answers 200 (polled); stopped on exit.
-    """
-    import uvicorn
-
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")  # type: ignore[arg-type]
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-
-    def ready() -> bool:
-        if not thread.is_alive():
-            raise RuntimeError("uvicorn stopped before it was ready")
-        return http_ok(url + "/healthz")()
-
-    wait_until(ready, timeout, "uvicorn ready")
-    try:
-        yield url
-    finally:
-        server.should_exit = True
-        thread.join(10)

@@ -77,3 +77,56 @@ def test_query_errors_are_one_line(project: Path, capsys: pytest.CaptureFixture[
 def test_build_refuses_a_missing_path(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "build", "nope.ttl")
     assert code == 1 and "nope.ttl" in err
+
+
+@pytest.fixture
+def small_project(project: Path) -> Path:
+    from kgraph.store.embedded import EmbeddedStore
+
+    fixture = ROOT / "tests" / "fixtures" / "clients" / "small.ttl"
+    EmbeddedStore(project / ".kgraph" / "store", writable=True).replace(
+        [fixture], base_iri="http://127.0.0.1:8000/"
+    )
+    return project
+
+
+SELECT_ALL = "SELECT ?s ?o WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o }"
+CLI_OUTPUTS = [
+    *((SELECT_ALL, f) for f in ("json", "xml", "csv", "tsv")),
+    *(("ASK { ?s ?p ?o }", f) for f in ("json", "xml")),
+    *(("CONSTRUCT WHERE { ?s ?p ?o }", f) for f in ("turtle", "ntriples", "rdfxml", "jsonld")),
+    *(("CONSTRUCT WHERE { ?s ?p ?o }", f) for f in ("trig", "nquads")),
+    (SELECT_ALL, None),
+    ("ASK { ?s ?p ?o }", None),
+]
+
+
+@pytest.mark.parametrize(("query", "fmt"), CLI_OUTPUTS)
+def test_every_output_ends_with_a_newline(
+    small_project: Path, capfdbinary: pytest.CaptureFixture[bytes], query: str, fmt: str | None
+) -> None:
+    try:
+        main(["query", query, *(["--format", fmt] if fmt else [])])
+    except SystemExit as exc:
+        assert not exc.code
+    out = capfdbinary.readouterr().out
+    assert len(out) >= 5 and out.endswith(b"\n") and not out.endswith(b"\n\n\n")
+
+
+def test_a_file_name_that_is_not_there(
+    small_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "query", "nofile.rq")
+    assert code == 2 and out == ""
+    assert "nofile.rq: file not found" in err
+    code, _, err = run(capsys, "query", "queries/none.sparql")
+    assert code == 2 and "file not found" in err
+    code, out, _ = run(capsys, "query", "ASK{}")  # no space, but SPARQL all the same
+    assert code == 0 and "true" in out
+
+
+def test_a_syntax_error_in_words(small_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "query", "SELECT ?t WHERE { ?s dct:title ?t }")
+    assert code == 1 and err.strip().count("\n") == 0
+    assert "line 1, column 22: the prefix 'dct:' is not declared" in err
+    assert "PREFIX dct: <http://purl.org/dc/terms/>" in err

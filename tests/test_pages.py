@@ -146,7 +146,7 @@ def test_board_page_content(client: TestClient) -> None:
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2
     assert 'aria-labelledby="chart-years-title"' in html
     assert html.count('<details class="chart-data">') == 2
-    assert "Blekinge län</text>" in html and "<th scope=\"row\"><a href=\"/id/board/blekinge" in html
+    assert "Blekinge län</text>" in html and '<th scope="row"><a href="/id/board/blekinge' in html
     assert 'href="/id/board/kronoberg?lang=sv"' in html
     # schema.org JSON-LD for search engines
     m = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
@@ -236,7 +236,9 @@ def test_home_page(client: TestClient, repo_store: EmbeddedStore) -> None:
     for path in ("/sparql", "/dumps/", "/catalog", "/def/CountyBoard", "/id/dataset/kvinnofrid"):
         assert f'href="{path}?lang=sv"' in html, path
     counties = repo_store.select(f"SELECT (COUNT(*) AS ?n) {{ ?c a <{BASE}def/County> }}")[0]["n"]
-    m = re.search(r'<a href="/def/County\?lang=sv"[^>]*>län</a></th><td class="num">(\d+)</td>', html)
+    m = re.search(
+        r'<a href="/def/County\?lang=sv"[^>]*>län</a></th><td class="num">(\d+)</td>', html
+    )
     assert m is not None and m.group(1) == counties.value
     assert '<link rel="canonical" href="http://127.0.0.1:8000/">' in html  # as it was asked
     asked = client.get("/?lang=sv").text

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -246,21 +247,52 @@ def publish(paths: tuple[Path, ...], settings: Settings, **remote: str | None) -
 @common_options
 def query(query_or_file: str, fmt: str | None, settings: Settings) -> None:
     """Run a SPARQL query (text, or a file name) against the store; print the result."""
+    from kgraph.errors import QuerySyntaxError
+    from kgraph.linkeddata.editor import graph_prefixes
     from kgraph.query.answer import run_query
     from kgraph.query.protocol import QueryRequest, choose_formats
+    from kgraph.query.syntax import in_words
     from kgraph.store import open_store
 
     path = Path(query_or_file)
-    text = path.read_text(encoding="utf-8") if path.is_file() else query_or_file
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+    elif not re.search(r"[\s{]", query_or_file):  # one word without '{': a file name, not SPARQL
+        raise click.UsageError(f"{query_or_file}: file not found (and not a SPARQL query)")
+    else:
+        text = query_or_file
     store = open_store(settings)
-    result = run_query(store, QueryRequest(text, base_iri=settings.server.base_iri))
-    out = sys.stdout.buffer
+    try:
+        result = run_query(store, QueryRequest(text, base_iri=settings.server.base_iri))
+    except QuerySyntaxError as exc:
+        raise in_words(text, exc, graph_prefixes(settings.server.base_iri)) from None
     if fmt is None and result.kind in ("select", "ask"):
         _print_table(result)
         return
     chosen = choose_formats(fmt or "turtle", None, False).for_kind(result.kind)
-    result.serialize(chosen, out)
-    out.flush()
+    out = _EndsWithNewline(sys.stdout.buffer)
+    result.serialize(chosen, out)  # type: ignore[arg-type]
+    out.close()
+
+
+class _EndsWithNewline:
+    """Writes through to ``out``; on close, adds a newline if the output did not end in one."""
+
+    def __init__(self, out: Any) -> None:
+        self._out, self._last = out, b"\n"
+
+    def write(self, data: bytes) -> int:
+        if data:
+            self._last = data[-1:]
+        return int(self._out.write(data))
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def close(self) -> None:
+        if self._last != b"\n":
+            self._out.write(b"\n")
+        self._out.flush()
 
 
 @cli.command()

@@ -60,9 +60,20 @@ class BadRequest(InputError):
 
 
 class QuerySyntaxError(InputError):
-    """A SPARQL query does not parse; ``message`` carries the parser's position."""
+    """A SPARQL query does not parse; ``message`` carries the position; once put in words
+    (:mod:`kgraph.query.syntax`), ``line`` and ``column`` (1-based) and ``explained``."""
 
     status_code = 400
+
+    def __init__(
+        self,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        explained: dict[str, str] | None = None,  # the message in words, by language
+    ) -> None:
+        super().__init__(message)
+        self.line, self.column, self.explained = line, column, explained or {}
 
 
 class UnsupportedMediaType(InputError):

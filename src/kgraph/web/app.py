@@ -107,6 +107,9 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         max_age=86400,
     )
     install_error_handlers(app)
+    if settings.paths.yasgui_dir.is_dir():  # before /static, which would answer it
+        vendor = StaticFiles(directory=settings.paths.yasgui_dir)
+        app.mount("/static/vendor/yasgui", vendor, name="yasgui")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(health.router)
     app.include_router(sparql.router)

@@ -21,6 +21,7 @@ from kgraph.errors import (
     KgraphError,
     NotAcceptable,
     PayloadTooLarge,
+    QuerySyntaxError,
     TooManyRequests,
     Unauthorized,
     UriTooLong,
@@ -76,6 +77,8 @@ def response_for(request: Request, exc: KgraphError) -> Response:
     extra: dict[str, object] = {}
     if isinstance(exc, NotAcceptable):
         extra["offered"] = exc.offered
+    if isinstance(exc, QuerySyntaxError) and exc.line is not None:
+        extra.update(line=exc.line, column=exc.column, explained=exc.explained)
     response = error_response(request, status, exc.message, **extra)
     if isinstance(exc, Unauthorized):
         response.headers["WWW-Authenticate"] = 'Bearer realm="kgraph"'

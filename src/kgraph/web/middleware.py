@@ -41,8 +41,12 @@ from kgraph.web.errors import response_for
 access_log = logging.getLogger("kgraph.access")
 _HTML = HTML.media_type.encode()
 
+# style-src: YASGUI's table (column-resizer) injects one fixed <style>, allowed by its hash
+# (tests/test_editor.py recomputes it from the installed YASGUI); nothing else inline.
+YASGUI_STYLE = "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='"
 CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    f"default-src 'self'; img-src 'self' data:; style-src 'self' {YASGUI_STYLE}; "
+    "script-src 'self'; "
     "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 # The interactive API docs load Swagger UI from a CDN and start it with an inline script.

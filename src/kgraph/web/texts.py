@@ -140,6 +140,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "examples": ("Exempelfrågor", "Example queries"),
     "machines": ("För program", "For programs"),
     "service_description": ("Tjänstebeskrivning", "Service description"),
+    "editor_label": ("SPARQL-redigerare", "SPARQL editor"),
+    "editor_help": (
+        "Ctrl+Enter (⌘+Enter) kör frågan. Ctrl+Mellanslag föreslår prefix, klasser och "
+        "egenskaper ur grafen.",
+        "Ctrl+Enter (⌘+Enter) runs the query. Ctrl+Space suggests prefixes, classes and "
+        "properties from the graph.",
+    ),
+    "editor_tab": ("Fråga", "Query"),
+    "query_failed": ("Frågan kunde inte köras", "The query could not be run"),
+    "syntax_error": ("Fel i frågan", "Error in the query"),
+    "error_detail_en": ("Serverns meddelande (på engelska)", "The server's message"),
+    "download_as": ("Ladda ner svaret som", "Download the answer as"),
+    "share_link": ("Länk till frågan", "Link to this query"),
+    "open_example": ("Öppna i redigeraren", "Open in the editor"),
+    "new_tab": ("Ny flik", "New tab"),
+    "rows_per_page": ("Rader per sida", "Rows per page"),
+    "dt_search": ("Filtrera:", "Filter:"),
+    "dt_length": ("Visa _MENU_ rader", "Show _MENU_ rows"),
+    "dt_info": ("Rad _START_–_END_ av _TOTAL_", "Rows _START_–_END_ of _TOTAL_"),
+    "dt_info_empty": ("Inga rader", "No rows"),
+    "dt_info_filtered": ("(filtrerat från _MAX_)", "(filtered from _MAX_)"),
+    "dt_zero": ("Inga rader matchar", "No matching rows"),
     # open data pages
     "catalog_intro": (
         "Katalogposten beskriver datamängden för dataportaler (DCAT-AP-SE). Portaler hämtar den "

@@ -8,27 +8,29 @@ answered by the replay layer (:mod:`kgraph.web.replay`) before they reach here.
 
 from __future__ import annotations
 
-import json
+import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response, StreamingResponse
 
-from kgraph.errors import PayloadTooLarge
-from kgraph.formats import HTML, RDF_FORMATS, Format
-from kgraph.linkeddata.examples import load_examples
+from kgraph.errors import InputError, KgraphError, PayloadTooLarge, QuerySyntaxError, QueryTimeout
+from kgraph.formats import FORM, HTML, RDF_FORMATS, Format
+from kgraph.linkeddata.editor import graph_prefixes
 from kgraph.negotiation import negotiate
 from kgraph.opendata.void import dataset_iri
 from kgraph.query import description
 from kgraph.query.answer import Answer
-from kgraph.query.protocol import parse_query_request
+from kgraph.query.protocol import choose_formats, format_values, media_type_of, parse_query_request
+from kgraph.query.syntax import in_words
 from kgraph.settings import Settings
 from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep, TemplatesDep
-from kgraph.web.i18n import render
 from kgraph.web.replay import mark_replayable, served_version
+from kgraph.web.routes.sparql_page import editor_page, results_table
 
+log = logging.getLogger("kgraph.web")
 router = APIRouter(tags=["sparql"])
 TRUNCATED_HEADER = "X-Kgraph-Result-Truncated"
 
@@ -70,31 +72,61 @@ async def sparql_endpoint(
     body = b""
     if request.method == "POST":
         body = await read_body(request, settings.limits.max_body_bytes)
-    req = parse_query_request(
-        request.method,
-        request.headers.get("content-type"),
-        request.query_params.multi_items(),
-        body,
-        accept=request.headers.get("accept"),
-        html=True,
-        base_iri=settings.server.base_iri,
-        max_rows=settings.limits.max_result_rows,
-        max_query_chars=settings.limits.max_query_chars,
-    )
-    if req is None:
-        return describe_service(request, settings, templates)
-    version = await served_version(store, request)
-    answer = await executor.answer(req)
+    try:
+        req = parse_query_request(
+            request.method,
+            request.headers.get("content-type"),
+            request.query_params.multi_items(),
+            body,
+            accept=request.headers.get("accept"),
+            html=True,
+            base_iri=settings.server.base_iri,
+            max_rows=settings.limits.max_result_rows,
+            max_query_chars=settings.limits.max_query_chars,
+        )
+        if req is None:
+            return describe_service(request, settings, templates)
+        version = await served_version(store, request)
+        try:
+            answer = await executor.answer(req)
+        except QuerySyntaxError as exc:
+            raise in_words(req.query, exc, graph_prefixes(settings.server.base_iri)) from None
+    except (InputError, QueryTimeout) as exc:
+        if not wants_editor(request):
+            raise
+        if isinstance(exc, QueryTimeout):
+            log.warning("query stopped at the time limit (editor): %s", exc)
+        return editor_page(request, settings, templates, query_text(request, body), error=exc)
     headers = answer_headers(answer)
     if answer.head.format is HTML:
-        context = results_table(await whole_body(answer), settings.server.base_iri)
-        context["truncated"] = answer.head.truncated_at is not None
-        context["limit"] = answer.head.truncated_at
-        page = {"query": req.query, "examples": load_examples(settings.paths.queries_dir)}
-        return render(templates, request, "sparql.html", {**page, **context}, headers=headers)
+        table = results_table(await whole_body(answer), settings.server.base_iri)
+        table["truncated"] = answer.head.truncated_at is not None
+        table["limit"] = answer.head.truncated_at
+        return editor_page(request, settings, templates, req.query, answer=table, headers=headers)
     if answer.complete and version is not None:
         mark_replayable(request, version)
     return answer_response(answer, headers)
+
+
+def wants_editor(request: Request) -> bool:
+    """The request came from the editor's plain form (or a browser): HTML is what it takes."""
+    params = request.query_params.multi_items()
+    try:
+        choice = choose_formats(format_values(params), request.headers.get("accept"), True)
+    except KgraphError:
+        return False
+    return choice.select is HTML
+
+
+def query_text(request: Request, body: bytes) -> str:
+    """The query a request carries, as sent (for the editor to keep it after an error)."""
+    if request.method != "POST":
+        return request.query_params.get("query", "")
+    mtype, _ = media_type_of(request.headers.get("content-type"))
+    text = body.decode("utf-8", "replace")
+    if mtype == FORM.media_type:
+        return next((v for k, v in parse_qsl(text, keep_blank_values=True) if k == "query"), "")
+    return text
 
 
 def answer_headers(answer: Answer) -> dict[str, str]:
@@ -129,41 +161,6 @@ async def whole_body(answer: Answer) -> bytes:
     return b"".join(parts)
 
 
-def results_table(results_json: bytes, base_iri: str) -> dict[str, Any]:
-    """The editor's table of a SPARQL JSON result: variables, and rows of cells
-    (text, a link for IRIs under the base, language or datatype for literals).
-
-    >>> doc = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"http://x/id/a"}}]}}'
-    >>> results_table(doc, "http://x/")["rows"]
-    [[{'text': 'http://x/id/a', 'href': '/id/a'}]]
-    """
-    doc = json.loads(results_json)
-    if "boolean" in doc:
-        return {"boolean": doc["boolean"], "variables": [], "rows": []}
-    variables: list[str] = doc["head"]["vars"]
-    rows = [[_cell(b.get(v), base_iri) for v in variables] for b in doc["results"]["bindings"]]
-    return {"variables": variables, "rows": rows}
-
-
-def _cell(term: dict[str, Any] | None, base_iri: str) -> dict[str, Any]:
-    if term is None:
-        return {"text": ""}
-    value = str(term["value"]) if term["type"] != "triple" else _triple_text(term["value"])
-    if term["type"] == "uri":
-        href = "/" + value[len(base_iri) :] if value.startswith(base_iri) else value
-        return {"text": value, "href": href}
-    if term["type"] == "literal":
-        return {"text": value, "lang": term.get("xml:lang"), "datatype": term.get("datatype")}
-    if term["type"] == "bnode":
-        return {"text": "_:" + value}
-    return {"text": value}
-
-
-def _triple_text(triple: dict[str, Any]) -> str:
-    parts = (_cell(triple[k], "")["text"] for k in ("subject", "predicate", "object"))
-    return "<< " + " ".join(parts) + " >>"
-
-
 # Machines that ask for nothing in particular (no Accept, */*) get Turtle;
 # browsers name text/html explicitly and get the editor.
 SD_FORMATS: tuple[Format, ...] = (*RDF_FORMATS[:4], HTML)
@@ -173,8 +170,7 @@ def describe_service(request: Request, settings: Settings, templates: Jinja2Temp
     """``GET /sparql`` with no query: the editor for browsers, a service description otherwise."""
     fmt = negotiate(request.query_params.get("format"), request.headers.get("accept"), SD_FORMATS)
     if fmt is HTML:
-        page = {"query": "", "examples": load_examples(settings.paths.queries_dir)}
-        return render(templates, request, "sparql.html", page, headers={"Vary": "Accept"})
+        return editor_page(request, settings, templates, "", headers={"Vary": "Accept"})
     base = settings.server.base_iri
     body = description.service_description(
         base + "sparql", dataset_iri(settings), base + ".well-known/void", fmt
