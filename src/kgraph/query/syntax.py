@@ -137,7 +137,9 @@ def _one_of(items: list[str], word: str) -> str:
 
 # -- reading the engine's message ----------------------------------------------------------
 
-_ENGINE = re.compile(r"error at (\d+):(\d+): (?:expected (?:one of )?)?(.*)", re.DOTALL)
+_ENGINE = re.compile(
+    r"(?:SPARQL syntax error: )?error at (\d+):(\d+): (?:expected (?:one of )?)?(.*)", re.DOTALL
+)
 
 
 def _expected_in_words(raw: str) -> tuple[str, ...]:
@@ -215,7 +217,7 @@ def explain(
 
     ``prefixes``: the graph's own prefixes, suggested before the well-known ones.
     """
-    found = _ENGINE.search(engine_message)
+    found = _ENGINE.match(engine_message)
     if found is None:
         return None
     line, column, rest = int(found.group(1)), int(found.group(2)), found.group(3)
