@@ -20,7 +20,7 @@ from kgraph.store.embedded import EmbeddedStore
 from tests.servers import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
-LIMIT_S = 2.0
+LIMIT_S = 4.0
 HEAVY = "SELECT (COUNT(*) AS ?c) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 SIMPLE = "SELECT ?s WHERE { ?s a ?type } LIMIT 5"
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}
@@ -61,6 +61,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "KGRAPH_QUERY_TIMEOUT_S": str(LIMIT_S),
         "KGRAPH_QUERIES_DIR": str(ROOT / "queries"),
         "KGRAPH_LOG_LEVEL": "warning",
+        "KGRAPH_CLIENT_MAX_QUERIES": "64",  # the load script's 64 clients share one address
     }
     log = tmp / "server.log"
     with log.open("wb") as out:
@@ -92,51 +93,61 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             proc.wait()
 
 
+def _client(address: str) -> httpx.Client:
+    """A client whose connections come from ``address`` (any of 127.0.0.0/8): the server
+    tells clients apart by address."""
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=60)
+
+
 def test_heavy_queries_are_cut_and_simple_ones_keep_answering(server: Server) -> None:
-    with httpx.Client(base_url=server.base, timeout=30) as http:
-        first = http.get("/sparql", params={"query": SIMPLE}, headers=JSON_RESULTS)
+    """Four heavy queries from four clients hold every long slot; a fifth client's simple
+    questions are answered at once the whole time (a short slot is kept for clients with
+    nothing running); each heavy query ends 503 at its limit and its process stops."""
+    with _client("127.0.0.6") as simple:
+        first = simple.get(server.base + "/sparql", params={"query": SIMPLE}, headers=JSON_RESULTS)
         assert first.is_success, first.text + server.log.read_text()
     heavy: list[tuple[int, float, str]] = []
+    workers_before = {p.pid for p in server.processes()}
 
-    def run_heavy() -> None:
-        start = time.monotonic()
-        r = httpx.get(
-            server.base + "/sparql", params={"query": HEAVY}, headers=JSON_RESULTS, timeout=60
-        )
-        heavy.append((r.status_code, time.monotonic() - start, r.text))
+    def run_heavy(address: str) -> None:
+        with _client(address) as http:
+            start = time.monotonic()
+            query = f"{HEAVY} # from {address}"  # identical texts would be answered once
+            r = http.get(server.base + "/sparql", params={"query": query}, headers=JSON_RESULTS)
+            heavy.append((r.status_code, time.monotonic() - start, r.text))
 
-    threads = [threading.Thread(target=run_heavy) for _ in range(4)]
+    threads = [threading.Thread(target=run_heavy, args=(f"127.0.0.{i}",)) for i in range(2, 6)]
     for t in threads:
         t.start()
-    statuses = []
-    during = 0  # simple queries answered while heavy ones were running
-    with httpx.Client(base_url=server.base, timeout=30) as http:
-        for _ in range(200):
-            r = http.get("/sparql", params={"query": SIMPLE}, headers=JSON_RESULTS)
-            statuses.append(r.status_code)
+    wait_until(lambda: len(server.processes()) >= len(workers_before) + 3, 10, "heavy workers")
+    latencies: list[float] = []
+    with _client("127.0.0.6") as simple:
+        while all(t.is_alive() for t in threads):
+            start = time.monotonic()
+            r = simple.get(server.base + "/sparql", params={"query": SIMPLE}, headers=JSON_RESULTS)
+            latencies.append(time.monotonic() - start)
+            assert r.status_code == 200, r.text
             assert len(r.json()["results"]["bindings"]) == 5
-            during += len(heavy) == 0 and all(t.is_alive() for t in threads)
     for t in threads:
         t.join(60)
-    assert statuses == [200] * 200
-    assert during >= 10, f"only {during} simple queries ran alongside the heavy ones"
+    ended = server.cpu_seconds()
+    assert latencies, "no simple query ran while the heavy ones held their slots"
+    p99 = sorted(latencies)[int(0.99 * (len(latencies) - 1))]
+    assert p99 < 0.1, f"simple queries waited: p99 {p99 * 1000:.0f} ms over {len(latencies)}"
     assert len(heavy) == 4
     for status, seconds, text in heavy:
         assert status == 503, text
         assert f"time limit of {LIMIT_S:g} s" in text
-        assert LIMIT_S - 0.1 <= seconds < LIMIT_S + 5, seconds
-
-    # The CPU is free again: the server and its workers go (nearly) idle.
-    samples: list[tuple[float, float]] = []
-
-    def idle() -> bool:
-        samples.append((time.monotonic(), server.cpu_seconds()))
-        recent = [s for s in samples if s[0] >= samples[-1][0] - 1.0]
-        if samples[-1][0] - recent[0][0] < 0.9:
-            return False
-        return samples[-1][1] - recent[0][1] < 0.3  # under 30 % of one core for a second
-
-    wait_until(idle, 15, "the server's CPU to go idle", interval=0.1)
+        assert seconds >= LIMIT_S - 0.1, seconds  # never cut before its limit
+    # Each ended at its limit by the server's own clock (the access log), and its process is
+    # gone: the tree uses (almost) no CPU afterwards, however busy the machine is.
+    logged = [
+        json.loads(line) for line in server.log.read_text().splitlines() if '"status": 503' in line
+    ]
+    assert sorted(e["duration_ms"] for e in logged)[-4:][-1] < (LIMIT_S + 0.5) * 1000
+    wait_until(lambda: len(server.processes()) <= len(workers_before) + 1, 10, "workers to go")
+    threading.Event().wait(1.0)  # a measurement window: one second of the tree's CPU
+    assert server.cpu_seconds() - ended < 0.3
     metrics = httpx.get(server.base + "/metrics").text
     assert "kgraph_query_timeouts_total 4.0" in metrics
 

@@ -29,9 +29,9 @@ def counted_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     executor = app.state.executor
     real = executor.answer
 
-    async def counted(spec: Any) -> Any:
-        calls.append(spec.query)
-        return await real(spec)
+    async def counted(req: Any, caller: Any = None) -> Any:
+        calls.append(req.query)
+        return await real(req, caller)
 
     monkeypatch.setattr(executor, "answer", counted)
     return app, store, calls
@@ -221,13 +221,13 @@ def test_identical_requests_at_once_are_answered_once(
             arrived.append(key)
         return real_get(key)
 
-    async def held(spec: Any) -> Any:  # answers only once all 11 requests are in
+    async def held(req: Any, caller: Any = None) -> Any:  # answers once all 11 are in
         for _ in range(10_000):
             if len(arrived) >= 11:
                 break
             await asyncio.sleep(0)  # let the other requests run up to their wait
         assert len(arrived) >= 11, "the other requests never arrived"
-        return await counted(spec)
+        return await counted(req, caller)
 
     monkeypatch.setattr(cache, "get", get_counted)
     monkeypatch.setattr(app.state.executor, "answer", held)

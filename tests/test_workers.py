@@ -1,74 +1,159 @@
-"""The query worker pool: leases ready workers, grows under waiting queries up to its
-bound, and says why a worker cannot start instead of running into the time limit."""
+"""The query worker pool: never more processes than its bound, the lanes, the per-client
+limits, memory and time limits that end one query alone, and a clear reason when a worker
+cannot start. Driven on one event loop, against real worker processes."""
 
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
-from kgraph.errors import QueryTimeout, StoreUnavailable
-from kgraph.query.pool import WorkerPool
+from kgraph.errors import (
+    QueryMemoryExceeded,
+    QueryTimeout,
+    ServerBusy,
+    StoreUnavailable,
+    TooManyRequests,
+)
+from kgraph.query.pool import Caller, PoolPolicy, WorkerPool
 from kgraph.query.protocol import QueryRequest, choose_formats
 from kgraph.store.embedded import EmbeddedStore
 
 from .conftest import BASE
-from .servers import wait_until
 
-ASK = QueryRequest(
-    "ASK { ?s ?p ?o }", formats=choose_formats(None, "application/sparql-results+json", False)
+JSON = choose_formats(None, "application/sparql-results+json", False)
+ASK = QueryRequest("ASK { ?s ?p ?o }", formats=JSON)
+# A cross product that runs for minutes, and one that builds a large hash set.
+SLOW = QueryRequest(
+    "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", formats=JSON
 )
+BIG = QueryRequest(
+    "SELECT (COUNT(DISTINCT CONCAT(STR(?c), STR(?f))) AS ?n) { ?a ?b ?c . ?d ?e ?f }", formats=JSON
+)
+T = TypeVar("T")
 
 
 @pytest.fixture()
 def store_root(tmp_path: Path) -> Path:
     ttl = tmp_path / "a.ttl"
-    ttl.write_text('<http://example.org/a> <http://example.org/p> "x" .', encoding="utf-8")
+    ttl.write_text(
+        "".join(
+            f'<http://example.org/s{i}> <http://example.org/p> "value {i}" .\n' for i in range(400)
+        ),
+        encoding="utf-8",
+    )
     EmbeddedStore(tmp_path / "store", writable=True).replace([ttl], base_iri=BASE)
     return tmp_path / "store"
 
 
-async def _ask(pool: WorkerPool) -> bytes:
-    answer = await pool.run(ASK)
+def on_a_pool(root: Path, policy: PoolPolicy, body: Callable[[WorkerPool], Awaitable[T]]) -> T:
+    async def main() -> T:
+        pool = WorkerPool(root, policy)
+        await pool.start()
+        try:
+            return await body(pool)
+        finally:
+            await pool.close()
+            assert pool.pids() == [] and pool.process_count() == 0
+
+    return asyncio.run(main())
+
+
+async def _ask(pool: WorkerPool, client: str = "a") -> bytes:
+    answer = await pool.run(ASK, Caller(client))
     assert answer.complete
     return answer.first
 
 
-def test_queries_one_after_another_or_at_once_stay_within_the_bound(
-    store_root: Path,
-) -> None:
-    pool = WorkerPool(store_root, spare=1, max_workers=2, timeout_s=30)
-    pool.start()
-    try:
-        first = asyncio.run(_ask(pool))
-        assert b"true" in first
+def test_queries_one_after_another_or_at_once_stay_within_the_bound(store_root: Path) -> None:
+    async def body(pool: WorkerPool) -> None:
+        assert b"true" in await _ask(pool)
+        for _ in range(5):
+            await _ask(pool)
+        peak = 0
 
-        async def sequential() -> None:
-            for _ in range(5):
-                await _ask(pool)
+        async def watch() -> None:
+            nonlocal peak
+            while True:
+                peak = max(peak, pool.process_count())
+                await asyncio.sleep(0.005)
 
-        asyncio.run(sequential())
-        assert len(pool.pids()) <= 2  # the spare, and one topped up while it was leased
+        watcher = asyncio.create_task(watch())
+        answers = await asyncio.gather(*(_ask(pool, f"c{i}") for i in range(12)))
+        watcher.cancel()
+        assert all(b"true" in a for a in answers)
+        assert 1 <= peak <= 3
 
-        async def concurrent() -> list[bytes]:
-            return await asyncio.gather(*(_ask(pool) for _ in range(12)))
-
-        assert all(b"true" in body for body in asyncio.run(concurrent()))
-        assert 1 <= len(pool.pids()) <= 2
-    finally:
-        pool.close()
-    wait_until(lambda: not pool.pids(), 10, "the workers to stop")
+    on_a_pool(store_root, PoolPolicy(max_workers=3, short_lane=1, timeout_s=30), body)
 
 
 def test_a_worker_that_cannot_open_the_store_says_why(tmp_path: Path) -> None:
     empty = tmp_path / "never-built"
-    pool = WorkerPool(empty, spare=1, max_workers=2, timeout_s=30)
-    pool.start()
-    try:
+
+    async def body(pool: WorkerPool) -> None:
         with pytest.raises(StoreUnavailable) as caught:
-            asyncio.run(_ask(pool))
+            await _ask(pool)
         assert not isinstance(caught.value, QueryTimeout)  # the reason, not the time limit
         assert "kgraph build" in str(caught.value) and str(empty) in str(caught.value)
-    finally:
-        pool.close()
+
+    on_a_pool(empty, PoolPolicy(max_workers=2, short_lane=1, timeout_s=30), body)
+
+
+def test_the_time_limit_counts_from_arrival_and_kills_the_worker(store_root: Path) -> None:
+    async def body(pool: WorkerPool) -> None:
+        assert b"true" in await _ask(pool)  # a worker is ready
+        sent = time.monotonic()
+        arrived = sent - 2.0  # as if it had waited 2 s in the server before reaching the pool
+        with pytest.raises(QueryTimeout, match="time limit of 3 s"):
+            await pool.run(SLOW, Caller("a", arrived))
+        assert time.monotonic() - sent < 3.0  # stopped before a whole limit from here
+        assert b"true" in await _ask(pool)  # the pool goes on
+
+    on_a_pool(store_root, PoolPolicy(max_workers=3, short_lane=1, timeout_s=3), body)
+
+
+def test_per_client_concurrency_is_429_and_others_go_on(store_root: Path) -> None:
+    async def body(pool: WorkerPool) -> None:
+        heavy = [asyncio.create_task(pool.run(SLOW, Caller("greedy"))) for _ in range(2)]
+        await asyncio.sleep(0.1)
+        with pytest.raises(TooManyRequests) as refused:
+            await pool.run(SLOW, Caller("greedy"))
+        assert refused.value.retry_after == 1
+        assert b"true" in await _ask(pool, "polite")
+        for task in heavy:
+            task.cancel()
+        await asyncio.gather(*heavy, return_exceptions=True)
+
+    on_a_pool(store_root, PoolPolicy(max_workers=4, short_lane=1, timeout_s=20), body)
+
+
+def test_a_young_query_without_a_long_slot_is_stopped_busy(store_root: Path) -> None:
+    """One long slot: the first slow query takes it; the second, from another client,
+    gets the short lane and is stopped busy when it grows old; simple ones still answer."""
+
+    async def body(pool: WorkerPool) -> None:
+        first = asyncio.create_task(pool.run(SLOW, Caller("x")))
+        await asyncio.sleep(0.5)  # promoted to the long slot by now
+        with pytest.raises(ServerBusy) as busy:
+            await pool.run(SLOW, Caller("y"))
+        assert busy.value.retry_after == 2 and "slots for long queries" in str(busy.value)
+        assert b"true" in await _ask(pool, "z")
+        first.cancel()
+        await asyncio.gather(first, return_exceptions=True)
+
+    policy = PoolPolicy(max_workers=2, short_lane=1, short_query_s=0.2, timeout_s=20)
+    on_a_pool(store_root, policy, body)
+
+
+def test_a_query_over_its_memory_limit_ends_alone(store_root: Path) -> None:
+    async def body(pool: WorkerPool) -> None:
+        with pytest.raises(QueryMemoryExceeded, match="memory"):
+            await pool.run(BIG, Caller("a"))
+        assert b"true" in await _ask(pool, "b")
+
+    policy = PoolPolicy(max_workers=3, short_lane=1, timeout_s=30, memory_mb=24, retire_mb=4096)
+    on_a_pool(store_root, policy, body)

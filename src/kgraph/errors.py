@@ -24,6 +24,8 @@ escapes is a bug: the web layer logs it and answers 500.
     └── StoreError               the store failed (5xx)
         ├── StoreUnavailable         503: not built, corrupt, unreachable
         ├── QueryTimeout             503: the query ran past the time limit
+        ├── QueryMemoryExceeded      503: the query needed more memory than it may use
+        ├── ServerBusy               503: no capacity for this query now (Retry-After)
         └── RemoteStoreError         502: a remote store answered with an error
 """
 
@@ -36,6 +38,7 @@ class KgraphError(Exception):
     """Root of every error kgraph raises on purpose."""
 
     status_code: int = 500
+    retry_after: int | None = None  # seconds, when trying again later may succeed
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -117,7 +120,7 @@ class TooManyRequests(InputError):
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
-        self.retry_after = retry_after
+        self.retry_after: int | None = retry_after
 
 
 class RdfSyntaxError(InputError):
@@ -153,6 +156,20 @@ class StoreUnavailable(StoreError):
 
 class QueryTimeout(StoreError):
     status_code = 503
+
+
+class QueryMemoryExceeded(StoreError):
+    status_code = 503
+
+
+class ServerBusy(StoreError):
+    """No capacity for this query now; ``retry_after`` says when to try again."""
+
+    status_code = 503
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after: int | None = retry_after
 
 
 class RemoteStoreError(StoreError):

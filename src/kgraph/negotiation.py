@@ -23,18 +23,21 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-
-from werkzeug.datastructures import LanguageAccept, MIMEAccept
-from werkzeug.http import parse_accept_header
+from typing import TYPE_CHECKING
 
 from kgraph.errors import NotAcceptable
 from kgraph.formats import MEDIA_ALIASES, Format, by_name
+
+if TYPE_CHECKING:  # werkzeug is imported where it is used: worker processes never need it
+    from werkzeug.datastructures import MIMEAccept
 
 
 def _normalise(accept: MIMEAccept) -> MIMEAccept:
     """Drop media-type parameters (``profile``, ``charset``: we offer one variant of
     each type) and add the canonical types that alias types (``application/json``...)
     stand for, just below the alias so that a real match wins a tie."""
+    from werkzeug.datastructures import MIMEAccept
+
     values: list[tuple[str, float]] = []
     for value, q in accept:
         base = value.split(";", 1)[0].strip().lower()
@@ -54,6 +57,9 @@ def choose(accept: str | None, offered: Sequence[str]) -> str | None:
         return None
     if accept is None or not accept.strip():
         return offered[0]
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
     parsed = _normalise(parse_accept_header(accept, MIMEAccept))
     if not parsed:  # unparseable: be lenient, as RFC 9110 allows
         return offered[0]
@@ -75,6 +81,9 @@ def choose_language(accept_language: str | None, offered: Sequence[str]) -> str:
     """
     if not accept_language:
         return offered[0]
+    from werkzeug.datastructures import LanguageAccept
+    from werkzeug.http import parse_accept_header
+
     ranges = [(v.lower(), q) for v, q in parse_accept_header(accept_language, LanguageAccept)]
 
     def quality(lang: str) -> float:

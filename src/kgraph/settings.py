@@ -103,7 +103,18 @@ class LimitSettings(_Group):
     query_timeout_s: float = Field(10.0, gt=0)
     max_result_rows: int = Field(100_000, ge=0)  # 0: no cap, results streamed whole
     query_workers: int = Field(1, ge=0)  # idle query processes kept ready; 0: threads
-    query_workers_max: int = Field(8, ge=1)  # the most queries running at once
+    query_workers_max: int = Field(6, ge=2)  # the most queries running at once (processes)
+    query_short_lane: int = Field(2, ge=1)  # of those, kept for young queries
+    short_query_s: float = Field(0.25, gt=0)  # a query older than this needs a long slot
+    query_memory_mb: int = Field(512, ge=0)  # per query, above an idle worker; 0: no limit
+    query_memory_budget_mb: int = Field(1536, ge=0)  # all running queries together; 0: none
+    worker_retire_mb: int = Field(160, ge=32)  # a worker this big is replaced after its answer
+    client_max_queries: int = Field(2, ge=1)  # running or waiting per client address
+    client_query_seconds: float = Field(60.0, ge=0)  # query time per client a minute; 0: off
+    max_query_depth: int = Field(128, ge=8)  # brackets nested in a query or update
+    max_query_operators: int = Field(1000, ge=10)  # operators in a query or update
+    outbound_allow: list[str] = []  # URL prefixes SERVICE and LOAD may call; none by default
+    max_header_bytes: int = Field(32_768, ge=1024)  # request line and headers; more: 431
     rate_limit_per_minute: int | None = Field(None, ge=1)  # per client address
     rate_limit_burst: int | None = Field(None, ge=1)  # default: rate_limit_per_minute
     result_cache_bytes: int = Field(32 * 2**20, ge=0)  # answers kept per process; 0: off

@@ -32,7 +32,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from kgraph.errors import KgraphError, QueryTimeout, StoreError
 from kgraph.query.answer import CHUNK, Answer, AnswerHead, ChunkWriter, answer
-from kgraph.query.pool import WorkerPool
+from kgraph.query.pool import Caller, PoolPolicy, WorkerPool
 from kgraph.query.protocol import QueryRequest
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
@@ -47,14 +47,15 @@ class QueryExecutor(abc.ABC):
     timeout_s: float
 
     @abc.abstractmethod
-    async def answer(self, req: QueryRequest) -> Answer:
-        """Answer ``req`` up to its first chunk. Raises KgraphError, QueryTimeout."""
+    async def answer(self, req: QueryRequest, caller: Caller | None = None) -> Answer:
+        """Answer ``req`` for ``caller`` up to its first chunk (the time limit counts from
+        ``caller.arrived``). Raises KgraphError, QueryTimeout."""
 
-    def open(self) -> None:  # noqa: B027 - optional hook
-        """Start resources (the app's lifespan calls this)."""
+    async def start(self) -> None:  # noqa: B027 - optional hook
+        """Start resources (the app's lifespan calls this, on the event loop)."""
 
-    def close(self) -> None:  # noqa: B027 - optional hook
-        """Stop and release resources."""
+    async def close(self) -> None:  # noqa: B027 - optional hook
+        """Stop and release resources; running queries are answered 503."""
 
     def pids(self) -> list[int]:
         """Process ids of worker processes (none for threads)."""
@@ -195,11 +196,11 @@ class ThreadExecutor(QueryExecutor):
     ) -> None:
         self.store, self.timeout_s, self._on_timeout = store, timeout_s, on_timeout
 
-    async def answer(self, req: QueryRequest) -> Answer:
-        return await run_in_threadpool(self._start, req)
+    async def answer(self, req: QueryRequest, caller: Caller | None = None) -> Answer:
+        arrived = caller.arrived if caller is not None else time.monotonic()
+        return await run_in_threadpool(self._start, req, arrived + self.timeout_s)
 
-    def _start(self, req: QueryRequest) -> Answer:
-        deadline = time.monotonic() + self.timeout_s
+    def _start(self, req: QueryRequest, deadline: float) -> Answer:
         job = QueryJob(lambda on_head, out: answer(self.store, req, on_head, out))
         try:
             head, first, complete = job.start(deadline)
@@ -225,14 +226,14 @@ class ProcessExecutor(QueryExecutor):
         self.pool = pool
         self.timeout_s = pool.timeout_s
 
-    async def answer(self, req: QueryRequest) -> Answer:
-        return await self.pool.run(req)
+    async def answer(self, req: QueryRequest, caller: Caller | None = None) -> Answer:
+        return await self.pool.run(req, caller)
 
-    def open(self) -> None:
-        self.pool.start()
+    async def start(self) -> None:
+        await self.pool.start()
 
-    def close(self) -> None:
-        self.pool.close()
+    async def close(self) -> None:
+        await self.pool.close()
 
     def pids(self) -> list[int]:
         return self.pool.pids()
@@ -244,13 +245,18 @@ def make_executor(
     """Worker processes for an embedded store (unless ``query_workers = 0``), else threads."""
     limits = settings.limits
     if limits.query_workers > 0 and isinstance(store, EmbeddedStore):
-        return ProcessExecutor(
-            WorkerPool(
-                store.root,
-                spare=limits.query_workers,
-                max_workers=limits.query_workers_max,
-                timeout_s=limits.query_timeout_s,
-                on_timeout=on_timeout,
-            )
+        policy = PoolPolicy(
+            max_workers=limits.query_workers_max,
+            short_lane=min(limits.query_short_lane, limits.query_workers_max - 1),
+            short_query_s=limits.short_query_s,
+            spare=limits.query_workers,
+            timeout_s=limits.query_timeout_s,
+            memory_mb=limits.query_memory_mb,
+            memory_budget_mb=limits.query_memory_budget_mb,
+            retire_mb=limits.worker_retire_mb,
+            client_max=limits.client_max_queries,
+            client_seconds=limits.client_query_seconds,
+            network=bool(limits.outbound_allow),
         )
+        return ProcessExecutor(WorkerPool(store.root, policy, on_timeout))
     return ThreadExecutor(store, limits.query_timeout_s, on_timeout)

@@ -1,368 +1,415 @@
-"""A pool of query worker processes that can be killed when a query runs too long.
+"""A pool of query worker processes, scheduled so that no query can take the others down.
 
-Each worker (:mod:`kgraph.query.worker`) opens the embedded store read-only,
-and for each request runs :func:`kgraph.query.answer.answer` (the query AND the
-serialisation), streaming frames back over its stdout pipe
-(:mod:`kgraph.query.framing`).
+Each query runs in a worker process (:mod:`kgraph.query.worker`) that the pool
+can kill, so a query past its limit stops using CPU and memory at once. The
+pool runs on the event loop (state changes only there) with a watchdog task
+that looks at every running query each :data:`TICK_S`.
 
-A query is leased a worker until a deadline. A watchdog thread kills (SIGKILL)
-any worker still leased at its deadline, which frees the CPU at once; the
-reader then sees the pipe close and raises :class:`~kgraph.errors.QueryTimeout`.
-``spare`` idle workers are kept started; when all are busy the pool grows one
-worker at a time, up to ``max_workers``, and a waiting query takes whichever
-worker is free first (within its own time limit). The server side runs on the
-event loop: the pipes are non-blocking and frames are awaited.
+The policy (docs/reliability.md, "Fairness"):
+
+- **Time** counts from the request's arrival, waiting for a worker included.
+  At ``timeout_s`` a running query is killed; a waiting one gives up. 503.
+- **Memory.** Each worker's data segment is limited by the operating system to
+  ``memory_mb`` above its idle size, and the watchdog kills a worker whose
+  resident memory passes it, or the biggest running one when all workers
+  together pass ``memory_budget_mb``: that query ends with a 503, the others go
+  on. A worker that grew past ``retire_mb`` is replaced after its answer.
+- **Lanes.** At most ``max_workers`` processes ever run. ``short_lane`` of them
+  take only young queries: a query starts there when its client has nothing
+  else running; at ``short_query_s`` it moves to a long slot if one is free
+  (and runs on at a lower CPU priority), else it is stopped with 503 and
+  ``Retry-After``. A client with a query running waits for a long slot. So a
+  heavy client fills at most the long slots and a simple question from anyone
+  else finds a short slot.
+- **Clients.** At most ``client_max`` queries per client running or waiting,
+  and ``client_seconds`` of query time per client in any minute; past either,
+  429 with ``Retry-After``. Waiting queries are served least-used client first.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import itertools
 import logging
-import os
-import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-import anyio.to_thread
-
-from kgraph.errors import KgraphError, QueryTimeout, StoreError, StoreUnavailable
-from kgraph.query import framing
-from kgraph.query.answer import CHUNK, AnswerHead
-from kgraph.query.process import Worker
+from kgraph.errors import (
+    KgraphError,
+    QueryTimeout,
+    StoreError,
+    StoreUnavailable,
+    TooManyRequests,
+)
+from kgraph.query.policy import Caller, ClientUsage, KillReason, PoolPolicy
+from kgraph.query.process import Worker, WorkerAnswer, WorkerLimits
 from kgraph.query.protocol import QueryRequest
 
 log = logging.getLogger(__name__)
+TICK_S = 0.05  # the watchdog's round: deadlines and memory are kept to within this
 IDLE_RETIRE_S = 60.0  # idle workers beyond the spares exit after this long
-DEPRIORITISE_AFTER_S = 0.5  # a query running longer gets a lower priority (nice 10)
-TICK_S = 0.05  # the watchdog's round: deadlines are kept to within this
-STARTUP_S = 30.0  # a new worker has this long to open the store
-TAKE_STARTING_AFTER_S = 2.0  # a query waits this long for a started worker before a new one
+NICE_AFTER_S = 0.5  # a long query runs at a lower CPU priority after this long
+Lane = Literal["short", "long"]
+__all__ = ["Caller", "PoolPolicy", "WorkerPool"]
 
 
-class PoolAnswer:
-    """An answer streamed from a leased worker (see :class:`kgraph.query.answer.Answer`)."""
+@dataclass(eq=False)
+class Job:
+    """One query, from its admission to its release."""
 
-    def __init__(self, pool: WorkerPool, worker: Worker, timeout_msg: str) -> None:
-        self._pool, self._worker, self._timeout_msg = pool, worker, timeout_msg
-        self._done = False
-        self.head: AnswerHead
-        self.first = b""
-        self.complete = False
-
-    async def _next(self) -> tuple[bytes, bytes]:
-        return self._check(*await self._worker.frame())
-
-    def _check(self, kind: bytes, payload: bytes) -> tuple[bytes, bytes]:
-        if kind == b"":
-            self._finish(healthy=False)
-            if self._worker.timed_out:
-                raise QueryTimeout(self._timeout_msg)
-            raise StoreError("the query worker died while answering (see the server log)")
-        if kind == b"X":
-            self._finish(healthy=True)
-            raise framing.error_from_payload(payload)
-        return kind, payload
-
-    async def start(self, req: QueryRequest) -> None:
-        if not self._worker.ready:  # its start-up does not count against the query's limit
-            kind, _ = await self._next()
-            if kind != b"R":
-                self._finish(healthy=False)
-                raise StoreError(f"query worker sent {kind!r} before it was ready")
-            self._worker.ready = True
-            self._pool.restart_clock(self._worker)
-        self._worker.send(req)
-        kind, payload = await self._next()
-        if kind != b"H":
-            self._finish(healthy=False)
-            raise StoreError(f"query worker sent {kind!r} instead of a head")
-        self.head = AnswerHead.from_json(payload)
-        kind, payload = await self._next()
-        if kind == b"E":
-            self._finish(healthy=True)
-            self.complete = True
-            return
-        self.first = payload
-        if len(payload) < CHUNK:  # only the final chunk is short: the end follows
-            kind, _ = await self._next()
-            self._finish(healthy=kind == b"E")
-            self.complete = True
-
-    async def rest(self) -> AsyncIterator[bytes]:
-        try:
-            while not self._done:
-                try:
-                    kind, payload = await self._next()
-                except KgraphError as exc:
-                    log.error("query failed after the response had started: %s", exc)
-                    raise  # ends the body abruptly: the client sees an incomplete transfer
-                if kind == b"E":
-                    self._finish(healthy=True)
-                    return
-                yield payload
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        if not self._done:  # mid-answer: the worker cannot be resynchronised
-            self._worker.kill()
-            self._finish(healthy=False)
-
-    def _finish(self, *, healthy: bool) -> None:
-        if not self._done:
-            self._done = True
-            self._pool.release(self._worker, healthy=healthy)
+    caller: Caller
+    deadline: float
+    seq: int
+    prefers_short: bool
+    lane: Lane = "long"
+    worker: Worker | None = None
+    started: float = 0.0
+    leased: asyncio.Future[Worker] | None = None
 
 
 class WorkerPool:
     """Query worker processes over one embedded store directory.
 
-    ``on_timeout`` is called (on the watchdog thread) for every query killed.
+    ``on_timeout`` is called for every query stopped at its time limit.
     """
 
     def __init__(
         self,
         store_root: Path,
-        *,
-        spare: int = 1,
-        max_workers: int = 8,
-        timeout_s: float = 10.0,
+        policy: PoolPolicy | None = None,
         on_timeout: Callable[[], None] | None = None,
     ) -> None:
         self.store_root = Path(store_root)
-        self.spare = max(1, spare)
-        self.max_workers = max(self.spare, max_workers)
-        self.timeout_s = timeout_s
+        self.policy = policy or PoolPolicy()
+        self.timeout_s = self.policy.timeout_s
+        self.limits = WorkerLimits(self.policy.memory_mb, self.policy.network)
         self._on_timeout = on_timeout
-        self._cond = threading.Condition()
-        self._idle: list[Worker] = []
-        self._busy: dict[Worker, float] = {}
+        self._idle: list[Worker] = []  # started and ready, most recently used last
+        self._starting = 0
+        self._running: dict[Worker, Job] = {}
+        self._dying: list[Worker] = []  # killed or retired, not yet reaped
+        self._waiting: list[Job] = []
+        self._seq = itertools.count()
+        self._per_client: dict[str, int] = defaultdict(int)  # running or waiting
+        self.usage = ClientUsage(self._live_seconds)
+        self._watchdog: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()  # workers being started
         self._closed = False
-        self._waiting = 0  # queries waiting in _acquire for a worker
-        self._spawning = 0  # worker processes being created (outside the lock)
-        self._stop = threading.Event()  # the watchdog sleeps on it between rounds
-        self._watchdog: threading.Thread | None = None
+        self._failure: KgraphError | None = None  # why workers cannot start
 
     # -- lifecycle ---------------------------------------------------------
 
-    def start(self) -> None:
-        """Start the spare workers and the watchdog (idempotent; also done lazily)."""
-        with self._cond:
-            if self._closed:  # reopened (an app's lifespan may run more than once)
-                self._closed, self._watchdog = False, None
-                self._stop.clear()
-            if self._watchdog is not None:
-                return
-            self._top_up()
-            self._watchdog = threading.Thread(
-                target=self._watch, name="kgraph-query-watchdog", daemon=True
-            )
-            self._watchdog.start()
+    async def start(self) -> None:
+        """Start the spare workers and the watchdog, and wait (up to 30 s) until one worker
+        is ready, so that the first queries do not wait for one (idempotent)."""
+        if self._watchdog is not None and not self._watchdog.done():
+            return
+        self._closed = False
+        self._watchdog = asyncio.get_running_loop().create_task(self._watch())
+        self._top_up()
+        deadline = time.monotonic() + 30
+        while self._starting and not self._idle and time.monotonic() < deadline:
+            await asyncio.sleep(TICK_S)
 
-    def close(self) -> None:
-        """Stop every worker (busy ones are killed)."""
-        with self._cond:
-            self._closed = True
-            self._stop.set()
-            idle, busy = list(self._idle), list(self._busy)
-            self._idle.clear()
-            self._cond.notify_all()
-        for w in idle:
-            w.retire()
-        for w in busy:
-            w.kill()
+    async def close(self) -> None:
+        """Answer running queries 503 (their workers are killed), give up waiting ones,
+        stop every worker and wait until all have exited."""
+        self._closed = True
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watchdog
+        for job in list(self._waiting):
+            self._fail(job, StoreUnavailable("the server is shutting down"))
+        for worker in list(self._running):
+            self._kill(worker, "shutdown")
+        for worker in self._idle:
+            worker.retire()
+            self._dying.append(worker)
+        self._idle.clear()
+        deadline = time.monotonic() + 5
+        while (self._dying or self._starting) and time.monotonic() < deadline:
+            self._reap()
+            await asyncio.sleep(TICK_S)
+        for worker in self._dying:
+            worker.kill("shutdown")
+        self._reap()
 
     def pids(self) -> list[int]:
         """Process ids of the running workers."""
-        with self._cond:
-            return [w.pid for w in (*self._idle, *self._busy)]
+        return [w.pid for w in (*self._idle, *self._running, *self._dying)]
+
+    def process_count(self) -> int:
+        """Worker processes alive or starting (never above ``max_workers``)."""
+        return len(self._idle) + len(self._running) + len(self._dying) + self._starting
 
     # -- queries -------------------------------------------------------------
 
-    async def run(self, req: QueryRequest) -> PoolAnswer:
+    async def run(self, req: QueryRequest, caller: Caller | None = None) -> WorkerAnswer:
         """Start answering ``req`` on a worker, up to the head and first chunk.
 
-        Runs on the event loop: an idle worker is taken at once, and only when
-        none is idle does a thread wait for one. Raises QueryTimeout (503) past
-        the time limit, the query's own KgraphError, StoreError if the worker died.
+        Raises TooManyRequests (429) past the client's limits, QueryTimeout or
+        ServerBusy (503) past the time limit or the capacity, QueryMemoryExceeded,
+        the query's own KgraphError, StoreError if the worker died.
         """
-        limit = f"the query was stopped at the time limit of {self.timeout_s:g} s"
-        deadline = time.monotonic() + self.timeout_s
-        worker = self._acquire_idle(deadline)
-        if worker is None:
-            worker = await anyio.to_thread.run_sync(self._acquire, deadline)
-        ans = PoolAnswer(self, worker, limit)
-        try:
-            await ans.start(req)
-        except BaseException:
-            ans.close()
-            raise
-        return ans
-
-    def _acquire_idle(self, deadline: float) -> Worker | None:
-        """An idle worker, leased until ``deadline``, or None (nothing started or waited for)."""
+        caller = caller or Caller()
         if self._watchdog is None:
-            return None
-        with self._cond:
-            worker = self._take_ready()
-            return self._lease(worker, deadline) if worker is not None else None
+            await self.start()
+        job = self._admit(caller)
+        try:
+            worker = await self._lease(job)
+        except BaseException:
+            self._forget(job)
+            raise
+        answer = WorkerAnswer(
+            worker, self.policy, lambda healthy: self.release(job, healthy=healthy)
+        )
+        try:
+            await answer.begin(req)
+        except BaseException:
+            answer.close()
+            raise
+        return answer
 
-    def _take_ready(self) -> Worker | None:
-        """The most recently used idle worker that has started (lock held)."""
+    def _admit(self, caller: Caller) -> Job:
         if self._closed:
-            return None
-        for i in range(len(self._idle) - 1, -1, -1):
-            if self._idle[i].ready:
-                return self._idle.pop(i)
+            raise StoreUnavailable("the server is shutting down")
+        policy, client = self.policy, caller.client
+        if self._per_client[client] >= policy.client_max:
+            raise TooManyRequests(
+                f"{client} already has {policy.client_max} queries running or waiting; "
+                "send the next when one is answered",
+                1,
+            )
+        now = time.monotonic()
+        used = self.usage.used(client, now)
+        if policy.client_seconds and used >= policy.client_seconds:
+            raise TooManyRequests(
+                f"{client} used {used:.0f} s of query time in the last minute; the budget "
+                f"is {policy.client_seconds:g} s",
+                self.usage.budget_back(client, now, self.policy.client_seconds),
+            )
+        running_here = any(j.caller.client == client for j in self._running.values())
+        job = Job(
+            caller,
+            caller.arrived + policy.timeout_s,
+            next(self._seq),
+            prefers_short=not running_here and self._per_client[client] == 0,
+        )
+        self._per_client[client] += 1
+        return job
+
+    async def _lease(self, job: Job) -> Worker:
+        loop = asyncio.get_running_loop()
+        job.leased = loop.create_future()
+        self._waiting.append(job)
+        self._dispatch()
+        left = job.deadline - time.monotonic()
+        try:
+            return await asyncio.wait_for(asyncio.shield(job.leased), max(0.0, left))
+        except TimeoutError:
+            leased = job.leased.done() and not job.leased.cancelled()
+            if leased and job.leased.exception() is None:  # leased just now: give it back
+                self.release(job, healthy=True)
+            self._waiting = [j for j in self._waiting if j is not job]
+            if self._on_timeout is not None:
+                self._on_timeout()
+            raise QueryTimeout(
+                f"no query worker was free within the time limit of {self.timeout_s:g} s "
+                f"({len(self._running)} of {self.policy.max_workers} busy); try again later"
+            ) from None
+
+    def _forget(self, job: Job) -> None:
+        """A job that never ran: its client's count goes back."""
+        if job.worker is None and job in self._waiting:
+            self._waiting.remove(job)
+        if job.worker is None:
+            self._per_client[job.caller.client] -= 1
+
+    def _fail(self, job: Job, error: KgraphError) -> None:
+        self._waiting = [j for j in self._waiting if j is not job]
+        if job.leased is not None and not job.leased.done():
+            job.leased.set_exception(error)
+
+    # -- scheduling -------------------------------------------------------------
+
+    def _lanes_busy(self) -> tuple[int, int]:
+        short = sum(1 for j in self._running.values() if j.lane == "short")
+        return short, len(self._running) - short
+
+    def _lane_for(self, job: Job, short: int, long: int) -> Lane | None:
+        if job.prefers_short and short < self.policy.short_lane:
+            return "short"
+        if long < self.policy.long_slots:
+            return "long"
         return None
 
-    def _acquire(self, deadline: float) -> Worker:
-        if self._watchdog is None:
-            self.start()
-        started = time.monotonic()
-        with self._cond:
-            self._waiting += 1
-            try:
-                return self._acquire_locked(deadline, started)
-            finally:
-                self._waiting -= 1
+    def _priority(self, job: Job, now: float) -> tuple[float, float, int]:
+        client = job.caller.client
+        running = sum(1 for j in self._running.values() if j.caller.client == client)
+        return (running, self.usage.used(client, now), job.seq)
 
-    def _acquire_locked(self, deadline: float, started: float) -> Worker:
-        """The body of :meth:`_acquire` (lock held)."""
-        while True:
-            if self._closed:
-                raise StoreUnavailable("the server is shutting down")
-            for w in self._idle:
-                w.poll_ready()
-                if w.failed is not None:  # say why, rather than wait for the limit
-                    self._idle.remove(w)
-                    w.kill()
-                    raise w.failed
-            worker = self._take_ready()
+    def _dispatch(self) -> None:
+        """Give idle workers to waiting jobs, best first; start workers where needed."""
+        if self._closed or not self._waiting:
+            return
+        now = time.monotonic()
+        short, long = self._lanes_busy()
+        wanting = 0
+        for job in sorted(self._waiting, key=lambda j: self._priority(j, now)):
+            lane = self._lane_for(job, short, long)
+            if lane is None:
+                continue
+            # Idle workers up to the free short slots are kept for young queries: a long
+            # query starts its own worker rather than take the one a quick question needs.
+            kept = 0 if lane == "short" else min(self.policy.spare, self.policy.short_lane - short)
+            if len(self._idle) <= kept:
+                wanting += 1
+                continue
+            worker = self._idle.pop()
+            self._waiting.remove(job)
+            job.lane, job.worker, job.started = lane, worker, time.monotonic()
+            self._running[worker] = job
+            short, long = (short + 1, long) if lane == "short" else (short, long + 1)
+            assert job.leased is not None
+            job.leased.set_result(worker)
+        while wanting > self._starting and self.process_count() < self.policy.max_workers:
+            self._spawn()
+
+    def _spawn(self) -> None:
+        self._starting += 1
+        task = asyncio.get_running_loop().create_task(self._start_one())
+        self._tasks.add(task)  # the loop keeps only weak references to tasks
+        task.add_done_callback(self._tasks.discard)
+
+    async def _start_one(self) -> None:
+        worker: Worker | None = None
+        try:
+            worker = await Worker.spawn(self.store_root, self.limits)
+            await asyncio.wait_for(worker.wait_ready(), 30)
+        except (KgraphError, TimeoutError, OSError) as exc:
+            failure = exc if isinstance(exc, KgraphError) else StoreError(f"{exc}")
+            log.error("query worker could not start: %s", failure)
+            self._failure = failure
+            for job in list(self._waiting):  # say why, rather than wait for the limit
+                self._fail(job, failure)
             if worker is not None:
-                break
-            # A busy worker usually frees up long before a new one has started (a
-            # lookup takes a millisecond, a start a few hundred ms of CPU): grow the pool
-            # one worker at a time while queries wait, and take whichever is ready first.
-            starting = self._spawning + sum(1 for w in self._idle if not w.ready)
-            if starting == 0 and self._count() < self.max_workers:
-                self._grow()
-            now = time.monotonic()
-            if self._idle and now - started >= TAKE_STARTING_AFTER_S:
-                worker = self._idle.pop()  # still starting: the query waits for it
-                break
-            left = deadline - now
-            if left <= 0:
-                raise QueryTimeout(
-                    f"all {self.max_workers} query workers stayed busy for the time limit "
-                    f"of {self.timeout_s:g} s; try again later"
-                )
-            self._cond.wait(min(left, TICK_S))
-        return self._lease(worker, deadline)
-
-    def _lease(self, worker: Worker, deadline: float) -> Worker:
-        """Mark ``worker`` busy until ``deadline`` (lock held); spares are topped up by the
-        watchdog, so that the event loop never waits for a process to start."""
-        self._busy[worker] = deadline if worker.ready else time.monotonic() + STARTUP_S
-        worker.leased_at = time.monotonic()
-        return worker
-
-    def restart_clock(self, worker: Worker) -> None:
-        """The worker has started: its query's time limit counts from now."""
-        with self._cond:
-            if worker in self._busy:
-                now = time.monotonic()
-                self._busy[worker] = now + self.timeout_s
-                worker.leased_at = now
-
-    def release(self, worker: Worker, *, healthy: bool) -> None:
-        with self._cond:
-            if self._busy.pop(worker, None) is None:
-                return  # already taken back by the watchdog
-            if worker.niced:  # back to normal priority, or replaced if that is not allowed
-                try:
-                    os.setpriority(os.PRIO_PROCESS, worker.pid, 0)
-                    worker.niced = False
-                except OSError:
-                    healthy = False
-            if healthy and not self._closed and worker.proc.poll() is None:
-                worker.idle_since = time.monotonic()
-                self._idle.append(worker)
-                self._cond.notify_all()
-                return
-            self._cond.notify_all()  # a waiter may start a new worker; the watchdog tops up
-        worker.kill()
+                worker.kill("shutdown")
+                self._dying.append(worker)
+            return
+        finally:
+            self._starting -= 1
+        self._failure = None
+        if self._closed:
+            worker.retire()
+            self._dying.append(worker)
+            return
+        worker.idle_since = time.monotonic()
+        self._idle.append(worker)
+        self._dispatch()
 
     def _top_up(self) -> None:
-        """Start workers until ``spare`` are idle (lock held)."""
         while (
             not self._closed
-            and len(self._idle) + self._spawning < self.spare
-            and self._count() < self.max_workers
+            and len(self._idle) + self._starting < self.policy.spare
+            and self.process_count() < self.policy.max_workers
+            and self._failure is None
         ):
-            self._grow()
+            self._spawn()
 
-    def _count(self) -> int:
-        """Workers running or starting (lock held)."""
-        return len(self._idle) + len(self._busy) + self._spawning
+    # -- releasing ---------------------------------------------------------------
 
-    def _grow(self) -> None:
-        """Start one more idle worker (lock held, but let go while the process is created:
-        releasing and leasing workers on the event loop must not wait for a fork)."""
-        self._spawning += 1
-        self._cond.release()
-        try:
-            worker = Worker(self.store_root)
-        finally:
-            self._cond.acquire()
-            self._spawning -= 1
-        if self._closed:  # closed meanwhile: nobody else will stop it
-            worker.kill()
+    def release(self, job: Job, *, healthy: bool) -> None:
+        """``job`` is done with its worker: back to the idle ones, or replaced."""
+        worker = job.worker
+        if worker is None or self._running.get(worker) is not job:
             return
-        self._idle.append(worker)
-        self._cond.notify_all()
+        del self._running[worker]
+        now = time.monotonic()
+        client = job.caller.client
+        self._per_client[client] -= 1
+        if self._per_client[client] <= 0:
+            del self._per_client[client]
+        self.usage.record(client, now, now - job.started)
+        if worker.niced:
+            worker.renice(0)
+        grew = worker.rss_bytes() > self.policy.retire_mb * 2**20
+        if healthy and not grew and not self._closed and worker.killed is None:
+            worker.idle_since = now
+            self._idle.append(worker)
+        else:
+            if worker.killed is None:
+                worker.retire() if healthy else worker.kill("client")
+            self._dying.append(worker)
+            self._top_up()
+        self._dispatch()
 
-    def _watch(self) -> None:
+    def _kill(self, worker: Worker, reason: KillReason) -> None:
+        worker.kill(reason)
+        if reason == "timeout" and self._on_timeout is not None:
+            self._on_timeout()
+        log.warning("query worker %d killed: %s", worker.pid, reason)
+
+    # -- the watchdog ---------------------------------------------------------------
+
+    async def _watch(self) -> None:
         while True:
-            expired: list[Worker] = []
-            retired: list[Worker] = []
-            with self._cond:
-                if self._closed:
-                    return
-                now = time.monotonic()
-                for w, deadline in list(self._busy.items()):
-                    if deadline <= now:
-                        w.timed_out = True
-                        del self._busy[w]
-                        expired.append(w)
-                    elif not w.niced and w.ready and now - w.leased_at >= DEPRIORITISE_AFTER_S:
-                        w.niced = True
-                        with contextlib.suppress(OSError):
-                            os.setpriority(os.PRIO_PROCESS, w.pid, 10)
-                while len(self._idle) > self.spare and (
-                    now - self._idle[0].idle_since > IDLE_RETIRE_S
-                ):
-                    retired.append(self._idle.pop(0))
-                became_ready = False
-                for w in list(self._idle):
-                    if not w.ready:
-                        w.poll_ready()
-                        became_ready = became_ready or w.ready
-                    if w.failed is None and w.proc.poll() is not None:  # died while idle
-                        self._idle.remove(w)
-                        retired.append(w)
-                if became_ready:
-                    self._cond.notify_all()
-                if expired or retired or len(self._idle) < self.spare:
-                    self._top_up()
-                    self._cond.notify_all()
-            for w in expired:
-                log.warning("query worker %d killed at the limit (%g s)", w.pid, self.timeout_s)
-                if self._on_timeout is not None:  # counted before the client can see the 503
-                    self._on_timeout()
-                w.kill()
-            for w in retired:
-                w.retire()
-            if self._stop.wait(TICK_S):
-                return
+            try:
+                self._tick()
+            except Exception:  # the watchdog must never stop
+                log.exception("query pool watchdog")
+            await asyncio.sleep(TICK_S)
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        policy = self.policy
+        short, long = self._lanes_busy()
+        for worker, job in list(self._running.items()):
+            if worker.killed is not None:
+                continue
+            age = now - job.started
+            if now >= job.deadline:
+                self._kill(worker, "timeout")
+            elif job.lane == "short" and age >= policy.short_query_s:
+                if long < policy.long_slots:
+                    job.lane, short, long = "long", short - 1, long + 1
+                    worker.renice(10)
+                else:
+                    self._kill(worker, "busy")
+            elif job.lane == "long" and not worker.niced and age >= NICE_AFTER_S:
+                worker.renice(10)
+        self._check_memory()
+        for worker in list(self._idle):
+            idle_for = now - worker.idle_since
+            extra = len(self._idle) > policy.spare
+            if worker.proc.poll() is not None or (extra and idle_for > IDLE_RETIRE_S):
+                self._idle.remove(worker)
+                worker.retire()
+                self._dying.append(worker)
+        self._reap()
+        self._top_up()
+        self._dispatch()
+
+    def _check_memory(self) -> None:
+        limit = self.limits.memory_mb * 2**20
+        sizes = {w: w.rss_bytes() for w in (*self._running, *self._idle)}
+        for worker in self._running:
+            if worker.killed is None and limit and sizes[worker] > limit:
+                self._kill(worker, "memory")
+        budget = self.policy.memory_budget_mb * 2**20
+        alive = {w: s for w, s in sizes.items() if w.killed is None}
+        if budget and sum(alive.values()) > budget:
+            running = [w for w in alive if w in self._running]
+            if running:
+                self._kill(max(running, key=lambda w: alive[w]), "budget")
+
+    def _live_seconds(self, client: str, now: float) -> float:
+        return sum(now - j.started for j in self._running.values() if j.caller.client == client)
+
+    def _reap(self) -> None:
+        self._dying = [w for w in self._dying if not w.reaped()]

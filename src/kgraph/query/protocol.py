@@ -30,6 +30,7 @@ from kgraph import formats
 from kgraph.errors import BadRequest, NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from kgraph.formats import BOOLEAN_FORMATS, HTML, RDF_FORMATS, RESULT_FORMATS, Format
 from kgraph.negotiation import negotiate
+from kgraph.query.guard import Guard, check
 from kgraph.store.base import QueryKind
 
 FORM = formats.FORM.media_type
@@ -139,6 +140,7 @@ def choose_formats(
 
 
 DEFAULT_FORMATS = choose_formats(None, None, False)
+DEFAULT_GUARD = Guard()
 
 
 @dataclass(frozen=True)
@@ -224,6 +226,7 @@ def parse_query_request(
     base_iri: str | None = None,
     max_rows: int = 100_000,
     max_query_chars: int = 100_000,
+    guard: Guard = DEFAULT_GUARD,
 ) -> QueryRequest | None:
     """The query operation a request carries, or ``None`` if it carries none.
 
@@ -242,7 +245,12 @@ def parse_query_request(
         mtype, charset = media_type_of(content_type)
         if mtype == FORM:
             text = decode_body(body, charset, "the form body")
-            params = parse_qsl(text, keep_blank_values=True)
+            try:
+                params = parse_qsl(text, keep_blank_values=True, errors="strict")
+            except UnicodeDecodeError as exc:
+                raise BadRequest(
+                    f"the form body is not valid UTF-8 once percent-decoded (byte {exc.start})"
+                ) from None
             query = _one(params, "query")
             # graphs and format may come in the body or the URL
             graph_params = [*params, *url_params]
@@ -279,6 +287,7 @@ def parse_query_request(
         )
     if not query.strip():
         raise BadRequest("the query is empty")
+    check(query, guard)
     return QueryRequest(
         query=query,
         default_graphs=graph_iris(graph_params, "default-graph-uri"),

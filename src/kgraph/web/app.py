@@ -54,7 +54,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         if store is None:
             app.state.executor = make_executor(settings, opened, app.state.metrics.timeouts.inc)
         executor: QueryExecutor = app.state.executor
-        await run_in_threadpool(executor.open)
+        await executor.start()
         # What start-up made (modules, routes, templates, the app) lives as long as the
         # process: out of the collector's sight, a full collection under load stays short.
         gc.collect()
@@ -62,7 +62,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         try:
             yield
         finally:
-            await run_in_threadpool(executor.close)
+            await executor.close()
             if store is None:
                 opened.close()
 

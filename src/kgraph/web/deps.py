@@ -11,8 +11,16 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
 from kgraph.query.executor import QueryExecutor
+from kgraph.query.pool import Caller
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
+
+
+def caller_of(request: Request) -> Caller:
+    """Who sent ``request`` (its client address) and when it arrived (set by the gate)."""
+    arrived = getattr(request.state, "arrived", None)
+    client = request.client.host if request.client else "-"
+    return Caller(client, arrived) if isinstance(arrived, float) else Caller(client)
 
 
 async def get_store(request: Request) -> GraphStore:

@@ -22,7 +22,6 @@ from kgraph.errors import (
     NotAcceptable,
     PayloadTooLarge,
     QuerySyntaxError,
-    TooManyRequests,
     Unauthorized,
     UriTooLong,
 )
@@ -82,7 +81,7 @@ def response_for(request: Request, exc: KgraphError) -> Response:
     response = error_response(request, status, exc.message, **extra)
     if isinstance(exc, Unauthorized):
         response.headers["WWW-Authenticate"] = 'Bearer realm="kgraph"'
-    if isinstance(exc, TooManyRequests):
+    if exc.retry_after is not None:
         response.headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, PayloadTooLarge | UriTooLong):
         response.headers["Connection"] = "close"  # the rest of the request is not read

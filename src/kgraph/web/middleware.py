@@ -27,6 +27,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI
 from starlette.requests import Request
@@ -222,7 +223,8 @@ class Gate:
             await self.app(scope, receive, send)
             return
         rid = request_id(scope)
-        scope.setdefault("state", {})["request_id"] = rid
+        state = scope.setdefault("state", {})
+        state["request_id"], state["arrived"] = rid, time.monotonic()
         start = time.perf_counter()
         status, sent = 500, 0
         docs = scope["path"].startswith(DOCS_PATHS)
@@ -263,6 +265,13 @@ class Gate:
         length, limit = url_length(scope), self.limits.max_url_chars
         if length > limit:
             raise UriTooLong(f"the URL is {length} characters; the limit is {limit}")
+        for part, what in ((raw_path(scope), "path"), (scope.get("query_string", b""), "query")):
+            try:
+                unquote_to_bytes(part).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise BadRequest(
+                    f"the URL's {what} is not valid UTF-8 once percent-decoded (byte {exc.start})"
+                ) from None
         declared = _header(scope, b"content-length")
         if declared is not None:
             if not declared.isdigit():

@@ -23,10 +23,11 @@ from kgraph.negotiation import negotiate
 from kgraph.opendata.void import dataset_iri
 from kgraph.query import description
 from kgraph.query.answer import Answer
+from kgraph.query.guard import guard_for
 from kgraph.query.protocol import choose_formats, format_values, media_type_of, parse_query_request
 from kgraph.query.syntax import in_words
 from kgraph.settings import Settings
-from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep, TemplatesDep
+from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep, TemplatesDep, caller_of
 from kgraph.web.replay import mark_replayable, served_version
 from kgraph.web.routes.sparql_page import editor_page, results_table
 
@@ -83,12 +84,13 @@ async def sparql_endpoint(
             base_iri=settings.server.base_iri,
             max_rows=settings.limits.max_result_rows,
             max_query_chars=settings.limits.max_query_chars,
+            guard=guard_for(settings),
         )
         if req is None:
             return describe_service(request, settings, templates)
         version = await served_version(store, request)
         try:
-            answer = await executor.answer(req)
+            answer = await executor.answer(req, caller_of(request))
         except QuerySyntaxError as exc:
             raise in_words(req.query, exc, graph_prefixes(settings.server.base_iri)) from None
     except (InputError, QueryTimeout) as exc:

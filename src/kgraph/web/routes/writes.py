@@ -27,6 +27,7 @@ from kgraph.errors import (
 )
 from kgraph.formats import GRAPH_FORMATS, NTRIPLES, RDF_FORMATS, TURTLE, by_name
 from kgraph.negotiation import negotiate
+from kgraph.query.guard import check, guard_for
 from kgraph.query.protocol import (
     FORM,
     UPDATE_DIRECT,
@@ -37,7 +38,7 @@ from kgraph.query.protocol import (
     media_type_of,
 )
 from kgraph.store.base import GraphStore, StoreInfo
-from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep
+from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep, caller_of
 from kgraph.web.errors import error_response
 from kgraph.web.routes.sparql import answer_headers, answer_response, read_body
 
@@ -91,7 +92,11 @@ async def update(
         ):
             raise BadRequest("using-graph-uri and using-named-graph-uri are not supported")
     elif mtype == FORM:
-        params = parse_qsl(decode_body(body, charset, "the form body"), keep_blank_values=True)
+        form = decode_body(body, charset, "the form body")
+        try:
+            params = parse_qsl(form, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError as exc:
+            raise BadRequest(f"the form body is not valid UTF-8 (byte {exc.start})") from None
         updates = [v for k, v in params if k == "update"]
         if len(updates) != 1:
             raise BadRequest(f"a form needs exactly one 'update' parameter; got {len(updates)}")
@@ -104,6 +109,7 @@ async def update(
         )
     if not text.strip():
         raise BadRequest("the update is empty")
+    check(text, guard_for(settings), update=True)
     return _info(await run_in_threadpool(_locked_update, store, text))
 
 
@@ -151,7 +157,7 @@ async def store_read(
         formats=FormatChoice(select=None, ask=None, graph=fmt),
         max_rows=settings.limits.max_result_rows,
     )
-    answer = await executor.answer(req)
+    answer = await executor.answer(req, caller_of(request))
     return answer_response(answer, answer_headers(answer))
 
 
