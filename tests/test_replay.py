@@ -199,10 +199,10 @@ def test_a_store_that_tells_its_version_only_by_a_query_is_replayed_too(
         assert r.status_code == 200 and '"first"' in r.text
         page = client.get("/", headers={"Accept": "text/html"})
         assert page.status_code == 200
-    assert calls == [QUERY] and _replays(app) == 2  # the query and the home page
+    assert calls.count(QUERY) == 1 and _replays(app) == 2  # the query and the home page
     load_value(store, tmp_path, "second")  # its info() now names another version
     fresh = client.get("/sparql", params={"query": QUERY}, headers={"Accept": JSON})
-    assert '"second"' in fresh.text and len(calls) == 2
+    assert '"second"' in fresh.text and calls.count(QUERY) == 2
 
 
 def test_identical_requests_at_once_are_answered_once(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -162,11 +161,8 @@ def serve(host: str | None, port: int | None, workers: int | None, settings: Set
 
     The store must have been built (`kgraph build`) or be a SPARQL endpoint URL.
     """
-    import uvicorn
-
-    from kgraph.settings import SETTINGS_ENV
     from kgraph.store import open_store
-    from kgraph.web.app import configure_logging, create_app
+    from kgraph.web.server import serve as run_server
 
     settings = settings.replace(host=host, port=port)
     store = open_store(settings)  # fail now, with a clear message, if there is nothing to serve
@@ -177,27 +173,7 @@ def serve(host: str | None, port: int | None, workers: int | None, settings: Set
         f"(base IRI {settings.server.base_iri})",
         err=True,
     )
-    workers = workers or settings.server.workers
-    if workers > 1:  # each uvicorn worker builds the app itself, from the same settings
-        os.environ[SETTINGS_ENV] = settings.model_dump_json()
-        uvicorn.run(
-            "kgraph.web.app:app_from_environment",
-            factory=True,
-            host=settings.server.host,
-            port=settings.server.port,
-            log_level=settings.server.log_level,
-            workers=workers,
-            access_log=not settings.server.access_log,
-        )
-        return
-    configure_logging(settings)
-    uvicorn.run(
-        create_app(settings, store),
-        host=settings.server.host,
-        port=settings.server.port,
-        log_level=settings.server.log_level,
-        access_log=not settings.server.access_log,
-    )
+    run_server(settings, store, workers or settings.server.workers)
 
 
 @cli.command()

@@ -30,6 +30,7 @@ import fcntl
 import gzip
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -39,7 +40,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
-from kgraph.errors import StoreError, StoreUnavailable
+from kgraph.errors import ServerBusy, StoreError, StoreUnavailable
 from kgraph.formats import (
     GZIP,
     JSONLD,
@@ -59,6 +60,7 @@ from kgraph.store.base import GraphStore
 
 MANIFEST = "manifest.json"
 VOID_FILE = "void.ttl"
+log = logging.getLogger(__name__)
 KEEP_SETS = 2  # the current set and the one before it (downloads in progress)
 ATTEMPTS = 3  # times to retry a set when the store changes while it is written
 
@@ -320,7 +322,10 @@ class DumpCache:
                 found = self._cached(store.info().version)
                 if found is not None:
                     return found
-                manifest, tmp = _write_consistent(store, self.settings, self.root)
+                try:
+                    manifest, tmp = _write_consistent(store, self.settings, self.root)
+                except OSError as exc:  # a full disk, a read-only folder
+                    return self._previous_or_busy(exc)
                 final = self.root / manifest.version
                 if final.exists():  # written by someone who did not take the lock
                     shutil.rmtree(tmp, ignore_errors=True)
@@ -332,6 +337,22 @@ class DumpCache:
                 return found
         finally:
             self._lock.release()
+
+    def _previous_or_busy(self, exc: OSError) -> Manifest:
+        """After a failed write: the newest set written before, or 503 with Retry-After."""
+        log.error("writing the dump set under %s failed: %s", self.root, exc)
+        for junk in self.root.glob(".tmp-*"):
+            shutil.rmtree(junk, ignore_errors=True)
+        sets = sorted(
+            (p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+            key=lambda p: p.stat().st_mtime,
+        )
+        for folder in reversed(sets):
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                return Manifest.load(folder)
+        raise ServerBusy(
+            f"the dump files cannot be written now ({exc.strerror or exc}); try again later", 60
+        )
 
     def _prune(self, keep: str) -> None:
         """Remove all but the newest sets, and temporary folders (we hold the lock)."""

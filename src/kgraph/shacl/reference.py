@@ -37,6 +37,7 @@ from kgraph.shacl.report import (
     _format,
     collect_rdf_files,
 )
+from kgraph.store.safe_input import check_file
 
 __all__ = ["ValidationReport", "Violation", "collect_rdf_files", "parse_files", "validate"]
 
@@ -92,6 +93,7 @@ def _syntax_error(path: Path, text: str, fmt: str, err: Exception) -> RdfSyntaxE
 
 
 def _parse_one(path: Path, base_iri: str) -> tuple[str, Graph]:
+    check_file(path)  # no remote JSON-LD context, no entity bomb reaches rdflib
     fmt = _format(path) or "turtle"
     text = _read(path)
     part = Dataset() if fmt in ("nquads", "trig", "json-ld") else Graph()

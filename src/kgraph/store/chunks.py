@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from kgraph.errors import RdfSyntaxError, StoreError
 from kgraph.store.embedded import rdf_file_format
+from kgraph.store.safe_input import check_file
 
 QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 _BATCH = 100_000
@@ -88,6 +89,7 @@ def _nt(triples: list[Any]) -> bytes:
 
 
 def _load(store: ox.Store, path: Path, base_iri: str) -> None:
+    check_file(path)
     fmt = rdf_file_format(path)
     try:
         if path.name.endswith(".gz"):

@@ -40,6 +40,7 @@ from kgraph.errors import (
 from kgraph.formats import Format, for_file
 from kgraph.store.base import GraphStore, Progress, QueryKind, QueryResult, Row, StoreInfo
 from kgraph.store.results import write_select
+from kgraph.store.safe_input import check_file
 
 KEEP_VERSIONS = 2  # the current one and the one before it
 
@@ -352,6 +353,7 @@ class EmbeddedStore(GraphStore):
 
     @staticmethod
     def _load_file(store: ox.Store, path: Path, base_iri: str, graph: str | None = None) -> None:
+        check_file(path)
         fmt = rdf_file_format(path)
         to: dict[str, Any] = {"to_graph": ox.NamedNode(graph)} if graph else {}
         try:

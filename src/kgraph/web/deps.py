@@ -1,15 +1,18 @@
 """Typed dependencies: the store and settings the app factory opened.
 
-``async def`` on purpose: FastAPI runs a plain ``def`` dependency on a thread.
+``async def`` on purpose: FastAPI runs a plain ``def`` dependency on a thread (and the
+bounded store needs the running loop).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
+from kgraph.query.bounded import BoundedStore
 from kgraph.query.executor import QueryExecutor
 from kgraph.query.pool import Caller
 from kgraph.settings import Settings
@@ -24,8 +27,13 @@ def caller_of(request: Request) -> Caller:
 
 
 async def get_store(request: Request) -> GraphStore:
-    store: GraphStore = request.app.state.store
-    return store
+    """The store, its queries bounded like ``/sparql``'s (:mod:`kgraph.query.bounded`)."""
+    return BoundedStore(
+        request.app.state.store,
+        request.app.state.executor,
+        caller_of(request),
+        asyncio.get_running_loop(),
+    )
 
 
 async def get_executor(request: Request) -> QueryExecutor:

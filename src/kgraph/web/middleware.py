@@ -8,6 +8,7 @@ them, because every request pays for each layer. In order, it:
 - refuses what is over the limits: a URL over ``max_url_chars`` (414), a
   declared body over ``max_body_bytes`` (413), a client out of tokens (429 with
   ``Retry-After``, when a rate limit is set);
+- answers ``HEAD`` wherever ``GET`` is answered (the same headers, no body);
 - adds ``nosniff`` and ``Referrer-Policy`` to every answer, a CSP to HTML;
 - writes one JSON access-log line and the request metrics when the answer is sent.
 
@@ -228,6 +229,9 @@ class Gate:
         start = time.perf_counter()
         status, sent = 500, 0
         docs = scope["path"].startswith(DOCS_PATHS)
+        head = scope["method"] == "HEAD"
+        if head:  # answered wherever GET is: the same headers, no body
+            scope["method"] = "GET"
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status, sent
@@ -238,6 +242,8 @@ class Gate:
                 )
             elif message["type"] == "http.response.body":
                 sent += len(message.get("body", b""))
+                if head:
+                    message = {**message, "body": b""}
             await send(message)
 
         try:
@@ -247,6 +253,8 @@ class Gate:
             else:
                 await refusal(scope, receive, send_wrapper)
         finally:
+            if head:
+                scope["method"] = "HEAD"
             seconds = time.perf_counter() - start
             record(
                 self.observer, self.log, scope, route_template(scope), rid, status, seconds, sent
