@@ -72,7 +72,7 @@ def listener() -> Iterator[Listener]:
 
 
 @pytest.fixture()
-def client(tmp_path: Path, small_store: EmbeddedStore) -> Iterator[TestClient]:
+def hostile(tmp_path: Path, small_store: EmbeddedStore) -> Iterator[TestClient]:
     # generous size limits, so that only the depth and operator limits can refuse
     settings = make_settings(
         tmp_path,
@@ -101,14 +101,14 @@ def ssrf_queries(url: str) -> list[str]:
 
 
 def test_service_is_refused_with_400_and_nothing_is_called(
-    client: TestClient, listener: Listener
+    hostile: TestClient, listener: Listener
 ) -> None:
     queries = ssrf_queries(listener.url)
     assert len(queries) == 9
     for query in queries:
         for r in (
-            client.get("/sparql", params={"query": query}, headers=JSON),
-            client.post("/sparql", data={"query": query}, headers=JSON),
+            hostile.get("/sparql", params={"query": query}, headers=JSON),
+            hostile.post("/sparql", data={"query": query}, headers=JSON),
         ):
             assert r.status_code == 400, (query, r.text)
             assert "SERVICE" in r.text and "not allowed" in r.text
@@ -116,7 +116,7 @@ def test_service_is_refused_with_400_and_nothing_is_called(
 
 
 def test_load_and_service_in_updates_are_refused_and_nothing_is_called(
-    client: TestClient, listener: Listener
+    hostile: TestClient, listener: Listener
 ) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"}
     updates = [
@@ -125,7 +125,7 @@ def test_load_and_service_in_updates_are_refused_and_nothing_is_called(
         f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}",
     ]
     for update in updates:
-        r = client.post("/update", content=update.encode(), headers=auth)
+        r = hostile.post("/update", content=update.encode(), headers=auth)
         assert r.status_code == 400, (update, r.text)
     assert listener.calls == 0
 
@@ -174,11 +174,11 @@ DEEP = {
 
 @pytest.mark.parametrize("name", sorted(DEEP))
 def test_queries_nested_past_the_limit_are_400_and_the_workers_live(
-    client: TestClient, name: str
+    hostile: TestClient, name: str
 ) -> None:
-    executor = client.app.state.executor  # type: ignore[attr-defined]
+    executor = hostile.app.state.executor  # type: ignore[attr-defined]
     before = set(executor.pids())
-    r = client.post(
+    r = hostile.post(
         "/sparql",
         content=DEEP[name].encode(),
         headers={**JSON, "Content-Type": "application/sparql-query"},
@@ -186,16 +186,16 @@ def test_queries_nested_past_the_limit_are_400_and_the_workers_live(
     assert r.status_code == 400, r.text[:200]
     assert "limit" in r.text and "setting max_query_" in r.text
     assert before <= set(executor.pids())  # no worker died
-    ok = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=JSON)
+    ok = hostile.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=JSON)
     assert ok.json()["boolean"] is True
 
 
-def test_a_deep_update_is_400_and_the_server_lives(client: TestClient) -> None:
+def test_a_deep_update_is_400_and_the_server_lives(hostile: TestClient) -> None:
     update = "INSERT { <http://x/a> <http://x/b> 1 } WHERE " + "{" * 10_000 + "}" * 10_000
     auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"}
-    r = client.post("/update", content=update.encode(), headers=auth)
+    r = hostile.post("/update", content=update.encode(), headers=auth)
     assert r.status_code == 400 and "max_query_depth" in r.text
-    assert client.get("/healthz").status_code == 200
+    assert hostile.get("/healthz").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -208,10 +208,10 @@ def test_a_deep_update_is_400_and_the_server_lives(client: TestClient) -> None:
     ],
 )
 def test_invalid_utf8_in_any_part_is_400(
-    client: TestClient, method: str, target: str, body: bytes
+    hostile: TestClient, method: str, target: str, body: bytes
 ) -> None:
     headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
-    r = client.request(method, target, content=body, headers=headers)
+    r = hostile.request(method, target, content=body, headers=headers)
     assert r.status_code == 400, r.text
     assert "UTF-8" in r.text
 
