@@ -24,6 +24,7 @@ Peak memory is the highest sum of RSS over the server's process tree, sampled ev
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -107,10 +108,8 @@ class Server:
     def rss(self) -> int:
         total = 0
         for p in self.tree():
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 total += p.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
         return total
 
     def stop(self) -> None:
@@ -220,7 +219,8 @@ def phase_ssrf(server: Server) -> dict[str, Any]:
     queries = [
         f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
-        f"PREFIX e: <http://127.0.0.1:{listener.port}/> SELECT * {{ SERVICE e:sparql {{ ?s ?p ?o }} }}",
+        f"PREFIX e: <http://127.0.0.1:{listener.port}/> "
+        "SELECT * { SERVICE e:sparql { ?s ?p ?o } }",
         f"SELECT * WHERE {{ SERVIC\\u0045 <{url}> {{ ?s ?p ?o }} }}",
     ]
     statuses = []
@@ -288,11 +288,11 @@ def phase_crashes(server: Server, seconds: float = 8) -> dict[str, Any]:
     def attacker(n: int) -> None:
         with client(f"127.0.5.{n + 1}") as c:
             while time.monotonic() < stop:
-                q = DEEP[n % len(DEEP)]
+                body = DEEP[n % len(DEEP)].encode()
                 status = timed(
-                    lambda: c.post(
+                    lambda body=body: c.post(  # type: ignore[misc]
                         server.base + "/sparql",
-                        content=q.encode(),
+                        content=body,
                         headers={**JSON, "Content-Type": "application/sparql-query"},
                     )
                 )[0]
