@@ -22,13 +22,16 @@ kgraph.errors.BadRequest: SERVICE <http://10.0.0.1/q> is not allowed: ...
 >>> check("SELECT * WHERE " + "{" * 200 + "}" * 200, Guard())  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-kgraph.errors.BadRequest: the query nests 200 levels deep; the limit is 128 ...
+kgraph.errors.BadRequest: the query nests more than 128 levels deep; the limit is 128 ...
 >>> check('SELECT ("SERVICE { {{{" AS ?x) {}', Guard())   # words in strings are not keywords
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -92,43 +95,67 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
+def _tokens(text: str) -> Iterator[tuple[str | None, str]]:
+    for m in _TOKEN.finditer(text):
+        if m.lastgroup not in ("space", "comment"):
+            yield m.lastgroup, m.group()
+
+
 def check(text: str, guard: Guard, *, update: bool = False) -> None:
-    """Raise BadRequest if ``text`` (a query, or an update) goes past ``guard``."""
-    depth = deepest = operators = 0
+    """Raise BadRequest if ``text`` (a query, or an update) goes past ``guard``.
+
+    It stops at the first limit passed, so that a hostile text costs little to refuse.
+    """
+    what = "update" if update else "query"
+    depth = operators = 0
     prefixes: dict[str, str] = {}
     base = guard.base_iri
-    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(unescape(text))]
-    tokens = [(kind, value) for kind, value in tokens if kind not in ("space", "comment")]
-    for i, (kind, value) in enumerate(tokens):
+    stream = _tokens(unescape(text))
+    ahead: deque[tuple[str | None, str]] = deque()
+
+    def peek(n: int) -> list[tuple[str | None, str]]:
+        """The next ``n`` tokens, left to be read (``(None, "")`` past the end)."""
+        ahead.extend(itertools.islice(stream, max(0, n - len(ahead))))
+        return [*itertools.islice(ahead, n), *[(None, "")] * (n - len(ahead))]
+
+    while True:
+        if ahead:
+            kind, value = ahead.popleft()
+        else:
+            token = next(stream, None)
+            if token is None:
+                return
+            kind, value = token
         if kind == "open":
             depth += 1
-            deepest = max(deepest, depth)
+            if depth > guard.max_depth:
+                raise BadRequest(
+                    f"the {what} nests more than {guard.max_depth} levels deep; "
+                    f"the limit is {guard.max_depth} (setting max_query_depth)"
+                )
         elif kind == "close":
             depth = max(0, depth - 1)
-        elif kind == "op" and value != "^^":
+        elif (kind == "op" and value != "^^") or (
+            kind == "word" and value.upper() in _OPERATOR_WORDS
+        ):
             operators += 1
+            if operators > guard.max_operators:
+                raise BadRequest(
+                    f"the {what} has more than {guard.max_operators} operators; "
+                    f"the limit is {guard.max_operators} (setting max_query_operators)"
+                )
         elif kind == "word":
             word = value.upper()
-            if word in _OPERATOR_WORDS:
-                operators += 1
-            elif word == "PREFIX" and i + 2 < len(tokens):
-                name = tokens[i + 1][1]
-                if name.endswith(":") and tokens[i + 2][0] == "iri":
-                    prefixes[name[:-1]] = tokens[i + 2][1][1:-1]
-            elif word == "BASE" and i + 1 < len(tokens) and tokens[i + 1][0] == "iri":
-                base = _resolve(tokens[i + 1][1][1:-1], base)
+            if word == "PREFIX":
+                name, iri = peek(2)
+                if name[1].endswith(":") and iri[0] == "iri":
+                    prefixes[name[1][:-1]] = iri[1][1:-1]
+            elif word == "BASE":
+                iri = peek(1)[0]
+                if iri[0] == "iri":
+                    base = _resolve(iri[1][1:-1], base)
             elif word == "SERVICE" or (update and word == "LOAD"):
-                _check_outbound(word, tokens[i + 1 :], prefixes, base, guard)
-    if deepest > guard.max_depth:
-        raise BadRequest(
-            f"the {'update' if update else 'query'} nests {deepest} levels deep; "
-            f"the limit is {guard.max_depth} (setting max_query_depth)"
-        )
-    if operators > guard.max_operators:
-        raise BadRequest(
-            f"the {'update' if update else 'query'} has {operators} operators; "
-            f"the limit is {guard.max_operators} (setting max_query_operators)"
-        )
+                _check_outbound(word, peek(3), prefixes, base, guard)
 
 
 def _resolve(iri: str, base: str | None) -> str:

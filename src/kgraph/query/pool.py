@@ -209,9 +209,20 @@ class WorkerPool:
         job.leased = loop.create_future()
         self._waiting.append(job)
         self._dispatch()
-        left = job.deadline - time.monotonic()
+        queued = time.monotonic()
+        left = job.deadline - queued
         try:
-            return await asyncio.wait_for(asyncio.shield(job.leased), max(0.0, left))
+            worker = await asyncio.wait_for(asyncio.shield(job.leased), max(0.0, left))
+            waited = time.monotonic() - queued
+            if waited > 1.0:
+                short, long = self._lanes_busy()
+                log.warning(
+                    "a query of %s waited %.1f s for a worker (%d short and %d long running, "
+                    "%d starting, %d idle, %d waiting)",
+                    job.caller.client, waited, short, long, self._starting, len(self._idle),
+                    len(self._waiting),
+                )  # fmt: skip
+            return worker
         except TimeoutError:
             leased = job.leased.done() and not job.leased.cancelled()
             if leased and job.leased.exception() is None:  # leased just now: give it back

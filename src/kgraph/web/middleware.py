@@ -230,8 +230,9 @@ class Gate:
         status, sent = 500, 0
         docs = scope["path"].startswith(DOCS_PATHS)
         head = scope["method"] == "HEAD"
-        if head:  # answered wherever GET is: the same headers, no body
-            scope["method"] = "GET"
+        # HEAD is answered wherever GET is: the same headers, no body. The server keeps
+        # its own scope (it knows not to expect the body); the app sees a GET.
+        inner = {**scope, "method": "GET"} if head else scope
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status, sent
@@ -247,17 +248,15 @@ class Gate:
             await send(message)
 
         try:
-            refusal = self._refusal(scope)
+            refusal = self._refusal(inner)
             if refusal is None:
-                await self.app(scope, receive, send_wrapper)
+                await self.app(inner, receive, send_wrapper)
             else:
-                await refusal(scope, receive, send_wrapper)
+                await refusal(inner, receive, send_wrapper)
         finally:
-            if head:
-                scope["method"] = "HEAD"
             seconds = time.perf_counter() - start
             record(
-                self.observer, self.log, scope, route_template(scope), rid, status, seconds, sent
+                self.observer, self.log, scope, route_template(inner), rid, status, seconds, sent
             )
 
     def _refusal(self, scope: Scope) -> Response | None:
