@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -410,3 +411,39 @@ def test_dumps_regenerate_after_the_store_is_replaced(tmp_path: Path) -> None:
         assert int(next(void.objects(None, VOID.triples))) == 2
     sets = [p.name for p in settings.paths.dumps_path.iterdir() if not p.name.startswith(".")]
     assert store.info().version in sets and len(sets) <= 2  # older sets pruned
+
+
+def test_a_full_disk_serves_the_previous_dumps_or_503(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing dumps fails with ENOSPC: the previous set is served if there is one, else
+    a 503 with Retry-After; never a 500, and nothing half-written stays behind."""
+    import errno
+
+    from kgraph.opendata import dumps
+
+    settings = make_settings(tmp_path)
+    data = tmp_path / "a.ttl"
+    data.write_text("<id/x> <def/p> 1 .\n")
+    store = EmbeddedStore(settings.paths.store_path, writable=True)
+    store.replace([data], base_iri=settings.server.base_iri)
+    real = dumps._write_one
+
+    def full_disk(*args: Any, **kw: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with TestClient(create_app(settings, store)) as client:
+        monkeypatch.setattr(dumps, "_write_one", full_disk)
+        for path in ("/dumps/", "/catalog", "/dumps/kvinnofrid.ttl"):
+            r = client.get(path)
+            assert r.status_code == 503, (path, r.status_code, r.text[:200])
+            assert r.headers["retry-after"] == "60" and "x-request-id" in r.headers
+        monkeypatch.setattr(dumps, "_write_one", real)
+        first = client.get("/dumps/?format=json").json()["version"]
+        data.write_text("<id/x> <def/p> 1 .\n<id/y> <def/p> 2 .\n")
+        store.replace([data], base_iri=settings.server.base_iri)
+        monkeypatch.setattr(dumps, "_write_one", full_disk)
+        stale = client.get("/dumps/?format=json")
+        assert stale.status_code == 200 and stale.json()["version"] == first
+        assert client.get("/dumps/kvinnofrid.ttl").status_code == 200
+    assert not list(settings.paths.dumps_path.glob(".tmp-*"))

@@ -157,3 +157,28 @@ def test_a_query_over_its_memory_limit_ends_alone(store_root: Path) -> None:
 
     policy = PoolPolicy(max_workers=3, short_lane=1, timeout_s=30, memory_mb=24, retire_mb=4096)
     on_a_pool(store_root, policy, body)
+
+
+def test_a_client_whose_query_outgrew_the_short_lane_waits_behind_light_ones(
+    store_root: Path,
+) -> None:
+    """A bounced client is marked heavy for a minute: its next query no longer takes the
+    short lane, and a light client's question gets it at once."""
+
+    async def body(pool: WorkerPool) -> None:
+        blocker = asyncio.create_task(pool.run(SLOW, Caller("first")))  # holds the long slot
+        await asyncio.sleep(0.5)
+        with pytest.raises(ServerBusy):
+            await pool.run(SLOW, Caller("heavy"))  # bounced from the short lane
+        assert pool.usage.is_heavy("heavy", time.monotonic())
+        assert not pool.usage.is_heavy("light", time.monotonic())
+        waiting = asyncio.create_task(pool.run(SLOW, Caller("heavy")))  # no short lane now
+        await asyncio.sleep(0.1)
+        assert b"true" in await _ask(pool, "light")
+        assert not waiting.done()  # still waiting for a long slot
+        for task in (blocker, waiting):
+            task.cancel()
+        await asyncio.gather(blocker, waiting, return_exceptions=True)
+
+    policy = PoolPolicy(max_workers=2, short_lane=1, short_query_s=0.2, timeout_s=20)
+    on_a_pool(store_root, policy, body)

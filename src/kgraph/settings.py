@@ -109,7 +109,7 @@ class LimitSettings(_Group):
     query_memory_mb: int = Field(512, ge=0)  # per query, above an idle worker; 0: no limit
     query_memory_budget_mb: int = Field(1536, ge=0)  # all running queries together; 0: none
     worker_retire_mb: int = Field(160, ge=32)  # a worker this big is replaced after its answer
-    client_max_queries: int = Field(2, ge=1)  # running or waiting per client address
+    client_max_queries: int = Field(4, ge=1)  # running or waiting per client address
     client_query_seconds: float = Field(60.0, ge=0)  # query time per client a minute; 0: off
     max_query_depth: int = Field(128, ge=8)  # brackets nested in a query or update
     max_query_operators: int = Field(1000, ge=10)  # operators in a query or update

@@ -44,7 +44,7 @@ class PoolPolicy:
     memory_mb: int = 512
     memory_budget_mb: int = 1536
     retire_mb: int = 160
-    client_max: int = 2
+    client_max: int = 4
     client_seconds: float = 60.0  # query time per client per minute; 0: no budget
     network: bool = False  # may workers open connections (SERVICE to allowed endpoints)
 
@@ -68,6 +68,7 @@ class ClientUsage:
     def __init__(self, live: Callable[[str, float], float]) -> None:
         self._live = live
         self._done: dict[str, deque[tuple[float, float]]] = {}
+        self._heavy: dict[str, float] = {}  # client -> when a query of its outgrew the short lane
 
     def record(self, client: str, now: float, seconds: float) -> None:
         """A query of ``client`` ended at ``now`` after ``seconds``."""
@@ -84,6 +85,19 @@ class ClientUsage:
             if not history:
                 del self._done[client]
         return done + self._live(client, now)
+
+    def mark_heavy(self, client: str, now: float) -> None:
+        """A query of ``client`` ran past the short lane's time."""
+        self._heavy[client] = now
+        if len(self._heavy) > 100_000:  # forget the oldest marks
+            cutoff = now - USAGE_WINDOW_S
+            self._heavy = {c: t for c, t in self._heavy.items() if t >= cutoff}
+
+    def is_heavy(self, client: str, now: float) -> bool:
+        """Whether ``client`` sent a query that outgrew the short lane in the last minute
+        (its queries then start in the long lane, behind light clients)."""
+        at = self._heavy.get(client)
+        return at is not None and at >= now - USAGE_WINDOW_S
 
     def budget_back(self, client: str, now: float, budget: float) -> int:
         """Seconds until ``client`` is under ``budget`` again (at least 1)."""

@@ -199,7 +199,9 @@ class WorkerPool:
             caller,
             caller.arrived + policy.timeout_s,
             next(self._seq),
-            prefers_short=not running_here and self._per_client[client] == 0,
+            prefers_short=not running_here
+            and self._per_client[client] == 0
+            and not self.usage.is_heavy(client, now),
         )
         self._per_client[client] += 1
         return job
@@ -260,10 +262,12 @@ class WorkerPool:
             return "long"
         return None
 
-    def _priority(self, job: Job, now: float) -> tuple[float, float, int]:
+    def _priority(self, job: Job, now: float) -> tuple[int, bool, int]:
+        """Clients with fewer queries running first, then those that sent no long query in
+        the last minute, then in order of arrival."""
         client = job.caller.client
         running = sum(1 for j in self._running.values() if j.caller.client == client)
-        return (running, self.usage.used(client, now), job.seq)
+        return (running, self.usage.is_heavy(client, now), job.seq)
 
     def _dispatch(self) -> None:
         """Give idle workers to waiting jobs, best first; start workers where needed."""
@@ -347,6 +351,8 @@ class WorkerPool:
         if self._per_client[client] <= 0:
             del self._per_client[client]
         self.usage.record(client, now, now - job.started)
+        if now - job.started >= self.policy.short_query_s:
+            self.usage.mark_heavy(client, now)
         if worker.niced:
             worker.renice(0)
         grew = worker.rss_bytes() > self.policy.retire_mb * 2**20
@@ -389,8 +395,10 @@ class WorkerPool:
             elif job.lane == "short" and age >= policy.short_query_s:
                 if long < policy.long_slots:
                     job.lane, short, long = "long", short - 1, long + 1
+                    self.usage.mark_heavy(job.caller.client, now)
                     worker.renice(10)
                 else:
+                    self.usage.mark_heavy(job.caller.client, now)
                     self._kill(worker, "busy")
             elif job.lane == "long" and not worker.niced and age >= NICE_AFTER_S:
                 worker.renice(10)
