@@ -128,7 +128,8 @@ def test_per_client_concurrency_is_429_and_others_go_on(store_root: Path) -> Non
             task.cancel()
         await asyncio.gather(*heavy, return_exceptions=True)
 
-    on_a_pool(store_root, PoolPolicy(max_workers=4, short_lane=1, timeout_s=20), body)
+    policy = PoolPolicy(max_workers=4, short_lane=1, timeout_s=20, client_max=2)
+    on_a_pool(store_root, policy, body)
 
 
 def test_a_young_query_without_a_long_slot_is_stopped_busy(store_root: Path) -> None:

@@ -62,8 +62,11 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         stop_queries_on_sigterm(executor)
         # What start-up made (modules, routes, templates, the app) lives as long as the
         # process: out of the collector's sight, a full collection under load stays short.
-        gc.collect()
-        gc.freeze()
+        # Only in a server's main thread: elsewhere (an app in a test's thread) the collection
+        # would reach other threads' engine objects, which must die where they were made.
+        if threading.current_thread() is threading.main_thread():
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:
