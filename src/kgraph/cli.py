@@ -242,13 +242,18 @@ def query(query_or_file: str, fmt: str | None, settings: Settings) -> None:
         result = run_query(store, QueryRequest(text, base_iri=settings.server.base_iri))
     except QuerySyntaxError as exc:
         raise in_words(text, exc, graph_prefixes(settings.server.base_iri)) from None
-    if fmt is None and result.kind in ("select", "ask"):
-        _print_table(result)
-        return
-    chosen = choose_formats(fmt or "turtle", None, False).for_kind(result.kind)
-    out = _EndsWithNewline(sys.stdout.buffer)
-    result.serialize(chosen, out)  # type: ignore[arg-type]
-    out.close()
+    try:
+        if fmt is None and result.kind in ("select", "ask"):
+            _print_table(result)
+            return
+        chosen = choose_formats(fmt or "turtle", None, False).for_kind(result.kind)
+        out = _EndsWithNewline(sys.stdout.buffer)
+        result.serialize(chosen, out)  # type: ignore[arg-type]
+        out.close()
+    finally:
+        # The engine's result must die on this thread: dropped now, not by a collection
+        # that may run on another thread if this frame is kept in a reference cycle.
+        del result
 
 
 class _EndsWithNewline:
