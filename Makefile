@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: serve test check lint typecheck system-deps bench clean lighthouse screenshots
+.PHONY: serve test check lint typecheck system-deps test-suites bench clean lighthouse screenshots
 
 $(STAMP): pyproject.toml
 	@scripts/bootstrap-venv.sh "$(PYTHON)" "$(VENV)"
@@ -23,13 +23,17 @@ serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/kgraph serve
 
 ## Run the whole test suite (installs Debian packages the integration tests need)
-test: $(STAMP) system-deps $(NODE_STAMP)
+test: $(STAMP) system-deps $(NODE_STAMP) test-suites
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
 system-deps:
 	@scripts/install-system-deps.sh
+
+## The W3C SHACL test suite, from PyPI (pinned, checked), into .cache/ (not kept in git)
+test-suites: $(STAMP)
+	@PYTHON=$(BIN)/python scripts/fetch-test-suites.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -163,8 +163,9 @@ def test_syntax_error_names_file_line_and_column(path: Path) -> None:
 def test_ntriples_syntax_error_names_the_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.nt"
     bad.write_text("<http://a/s> <http://a/p> <http://a/o> .\n\n<http://a/s> <http://a/p> .\n")
-    with pytest.raises(RdfSyntaxError, match=r"bad\.nt:3:1: "):
+    with pytest.raises(RdfSyntaxError, match=r"bad\.nt:3:27: ") as caught:  # at the "."
         parse_files([bad], BASE)
+    assert caught.value.also == ()
 
 
 def test_gzip_is_read_transparently(tmp_path: Path) -> None:
@@ -195,7 +196,7 @@ def test_json_ld_has_a_file_but_no_line(tmp_path: Path) -> None:
     assert (result.focus, result.file, result.line) == (BASE + "id/county/kalmar", str(doc), None)
 
 
-def test_render_groups_results_by_resource() -> None:
+def test_render_puts_violations_first_and_groups_results_by_resource() -> None:
     folder = FIXTURES / "invalid"
     report = validate(
         [folder / "grant-pattern-currency.ttl", folder / "concept-qualified-english.ttl"],
@@ -204,17 +205,25 @@ def test_render_groups_results_by_resource() -> None:
     )
     text = report.render().splitlines()
     headers = [line for line in text if not line.startswith("  ")][:-1]
-    assert len(headers) == 2  # a blank-node amount (at the line of its grant) and a topic
+    severities = [line.split()[0] for line in text if line.startswith("  ")]
+    # the violations (a blank-node amount at the line of its grant, a topic), then the warning
+    assert severities == ["Violation", "Violation", "Warning"], report.render()
+    assert len(headers) == 3
     assert headers[0].startswith(f"{folder / 'grant-pattern-currency.ttl'}:25  _:")
     assert (
         headers[1]
         == f"{folder / 'concept-qualified-english.ttl'}:17  {BASE}id/topic/hedersrelaterat-vald"
     )
+    assert headers[2] == headers[0]
     assert sum(line.startswith("  ") for line in text) == len(report.results) == 3
     assert re.fullmatch(
-        r"2 violations, 1 warnings in 2 resources \(2 files, \d+ triples, [\d.]+ s\)", text[-1]
+        r"2 violations, 1 warnings, 0 infos in 2 resources \(2 files, \d+ triples, [\d.]+ s\)",
+        text[-1],
     )
     assert "ks:MonetaryAmount-sek" in report.render()
+    only = report.render({"warning"}).splitlines()
+    assert [line.split()[0] for line in only if line.startswith("  ")] == ["Warning"]
+    assert only[-1] == text[-1]  # the summary still counts everything
 
 
 def test_collect_rdf_files(tmp_path: Path) -> None:

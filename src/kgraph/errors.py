@@ -126,14 +126,28 @@ class TooManyRequests(InputError):
 class RdfSyntaxError(InputError):
     """An RDF file does not parse. ``str()`` is ``file:line:col: message``."""
 
-    def __init__(self, file: str, line: int | None, column: int | None, message: str) -> None:
+    def __init__(
+        self,
+        file: str,
+        line: int | None,
+        column: int | None,
+        message: str,
+        also: Sequence[RdfSyntaxError] = (),
+    ) -> None:
         self.file, self.line, self.column, self.detail = file, line, column, message
+        self.also = tuple(also)  # the other errors found (in this file or others), in order
         where = file
         if line is not None:
             where += f":{line}"
             if column is not None:
                 where += f":{column}"
-        super().__init__(f"{where}: {message}")
+        text = "\n".join([f"{where}: {message}", *(str(e) for e in self.also)])
+        super().__init__(text)
+
+    @property
+    def errors(self) -> tuple[RdfSyntaxError, ...]:
+        """This error and the others found with it."""
+        return (self, *self.also)
 
 
 class ValidationFailed(InputError):

@@ -1,6 +1,7 @@
-"""Check RDF files against the SHACL shapes; the only module that imports pyshacl.
+"""Check RDF files against the SHACL shapes with pyshacl: the reference check.
 
-Each result names the file and line where its focus resource is first described,
+The only module that imports pyshacl. Each result names the file and line where
+its focus resource is described (the shared locator, :mod:`kgraph.shacl.locate`),
 so that a person can go and fix it::
 
     >>> report = validate([Path("data")], base_iri="http://127.0.0.1:8000/",
@@ -8,199 +9,62 @@ so that a person can go and fix it::
     >>> print(report.render())                              # doctest: +SKIP
     data/places.ttl:12  http://127.0.0.1:8000/id/county/kalmar
       Violation  ks:County-notation  skos:notation  "8"  The county code must be two digits...
-    1 violations, 0 warnings in 1 resources (3 files, 812 triples, 0.41 s)
+    1 violations, 0 warnings, 0 infos in 1 resources (3 files, 812 triples, 0.41 s)
+
+Before pyshacl runs, the shapes are checked for ill-formed ones
+(:mod:`kgraph.shacl.wellformed`), so that pyshacl never stops with a traceback.
+rdflib does not check the lexical form of some XSD types (``xsd:gYear``, for
+one); for those, ``sh:datatype`` is also checked with the fast check's test, so
+that an ill-typed literal is a violation here as there.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
+import functools
+import logging
 import re
 import time
-import xml.sax
-from collections.abc import Iterator, Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from urllib.parse import urljoin
 
 import pyshacl
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.exceptions import ParserError
-from rdflib.namespace import RDF, SH, NamespaceManager
-from rdflib.plugins.parsers.notation3 import BadSyntax
+from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from kgraph.errors import RdfSyntaxError
+from kgraph.errors import ConfigError
+from kgraph.shacl.compile import Check, Compiler, Uncompilable
+from kgraph.shacl.inputs import load_checked
+from kgraph.shacl.locate import locate, nearest_iris, place_of
+from kgraph.shacl.parsing import DataFiles, iri_of, parse_files
+from kgraph.shacl.paths import display, parse_path, shorten
 from kgraph.shacl.report import (
     PREFIXES,
     ValidationReport,
     Violation,
-    _format,
     collect_rdf_files,
+    ill_typed_message,
 )
-from kgraph.store.safe_input import check_file
+from kgraph.shacl.run import FILE_GRAPH, run_checks, to_violations
+from kgraph.shacl.shapes import ShapesGraph
+from kgraph.shacl.values import CHECKED_DATATYPES
+from kgraph.shacl.wellformed import check_shapes, shape_label
+from kgraph.store.memory import MemoryStore
+from kgraph.store.terms import ntriples
 
-__all__ = ["ValidationReport", "Violation", "collect_rdf_files", "parse_files", "validate"]
+__all__ = [
+    "ValidationReport",
+    "Violation",
+    "collect_rdf_files",
+    "parse_files",
+    "run_shacl",
+    "validate",
+]
 
-_LINE_FORMATS = {"turtle", "nt", "nquads", "trig"}  # formats whose subjects have a line
-_NAME = r"[^\s.;,\[\](){}<>\"'#]+"
-_TOKEN = re.compile(
-    rf'''
-    (?P<skip>\s+|\#[^\n]*)
-  | (?P<str>"""(?:[^"\\]|\\.|"(?!""))*"""|'\''(?:[^'\\]|\\.|'(?!''))*'\''
-           |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{{}}|^`\\\s]*>)
-  | (?P<punct>\^\^|[.;,\[\](){{}}])
-  | (?P<word>{_NAME}(?:\.+{_NAME})*)
-  | (?P<other>.)''',
-    re.X | re.S,
-)
-Location = tuple[str | None, int | None]
-
-
-def _read(path: Path) -> str:
-    raw = path.read_bytes()
-    if path.name.lower().endswith(".gz"):
-        raw = gzip.decompress(raw)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        raise RdfSyntaxError(
-            str(path), line, e.start - raw.rfind(b"\n", 0, e.start), "not UTF-8"
-        ) from e
-
-
-def _syntax_error(path: Path, text: str, fmt: str, err: Exception) -> RdfSyntaxError:
-    """Turn a parser's exception into ``file:line:col: message``."""
-    if isinstance(err, BadSyntax):
-        i = min(err._i, len(text))  # the parser's index into the text it was given
-        line = text.count("\n", 0, i) + 1
-        return RdfSyntaxError(str(path), line, i - text.rfind("\n", 0, i), err._why)
-    if isinstance(err, xml.sax.SAXParseException):
-        column = err.getColumnNumber()
-        return RdfSyntaxError(
-            str(path), err.getLineNumber(), None if column is None else column + 1, err.getMessage()
-        )
-    if isinstance(err, json.JSONDecodeError):
-        return RdfSyntaxError(str(path), err.lineno, err.colno, err.msg)
-    if fmt in ("nt", "nquads"):  # the line-based parsers do not say which line: find it
-        for number, line_text in enumerate(text.splitlines(), 1):
-            try:
-                Dataset().parse(data=line_text, format=fmt)
-            except (ParserError, SyntaxError, ValueError):
-                return RdfSyntaxError(str(path), number, 1, str(err))
-    return RdfSyntaxError(str(path), None, None, str(err))
-
-
-def _parse_one(path: Path, base_iri: str) -> tuple[str, Graph]:
-    check_file(path)  # no remote JSON-LD context, no entity bomb reaches rdflib
-    fmt = _format(path) or "turtle"
-    text = _read(path)
-    part = Dataset() if fmt in ("nquads", "trig", "json-ld") else Graph()
-    try:
-        part.parse(data=text, format=fmt, publicID=base_iri)
-    except (SyntaxError, ParserError, ValueError, xml.sax.SAXException) as e:
-        raise _syntax_error(path, text, fmt, e) from e
-    return text, part
-
-
-def _subject_lines(text: str, base_iri: str) -> Iterator[tuple[str, int]]:
-    """Yield (IRI, line) for each statement subject of a Turtle/TriG/N-Triples text.
-
-    A tokenising pass: it skips strings and comments, follows @prefix/@base
-    (resolved against ``base_iri``) and knows where each statement starts.
-    """
-    prefixes: dict[str, str] = {}
-    base, depth, expect, line, last = base_iri, 0, True, 1, 0
-    pending: str | None = None
-    name = ""
-    for m in _TOKEN.finditer(text):
-        kind, tok = m.lastgroup, m.group()
-        line += text.count("\n", last, m.start())
-        last = m.start()
-        if kind == "skip":
-            continue
-        if pending == "prefix":
-            name, pending = tok, "prefix-iri"
-        elif pending in ("prefix-iri", "base"):
-            iri = urljoin(base, tok[1:-1])
-            if pending == "base":
-                base = iri
-            else:
-                prefixes[name.rstrip(":")] = iri
-            pending, expect = None, True
-        elif kind == "word" and tok.lower() in ("@prefix", "prefix", "@base", "base"):
-            pending = "prefix" if tok.lower().endswith("prefix") else "base"
-        elif kind == "punct":
-            if tok in "[(":
-                depth, expect = depth + 1, False
-            elif tok in "])":
-                depth -= 1
-            elif tok in "{}":
-                depth, expect = 0, True
-            elif tok == "." and depth == 0:
-                expect = True
-        elif expect and depth == 0:
-            expect = kind == "word" and tok.upper() == "GRAPH"
-            if kind == "iri":
-                yield urljoin(base, tok[1:-1]), line
-            elif kind == "word" and ":" in tok and not tok.startswith("_:"):
-                prefix, local = tok.split(":", 1)
-                if prefix in prefixes:
-                    yield prefixes[prefix] + re.sub(r"\\(.)", r"\1", local), line
-
-
-def _load(files: Sequence[Path], base_iri: str) -> tuple[Graph, dict[str, Location]]:
-    graph = Graph()
-    where: dict[str, Location] = {}
-    typed: set[str] = set()  # prefer the first file that gives a resource its type
-    for path in files:
-        text, part = _parse_one(path, base_iri)
-        if isinstance(part, Dataset):
-            for s, p, o, _ in part.quads((None, None, None, None)):
-                graph.add((s, p, o))
-        else:
-            graph += part
-        here: dict[str, Location] = {}
-        if _format(path) in _LINE_FORMATS:
-            for iri, line in _subject_lines(text, base_iri):
-                here.setdefault(iri, (str(path), line))
-        for s in part.subjects(unique=True):
-            if isinstance(s, URIRef):
-                here.setdefault(str(s), (str(path), None))
-        types_here = {str(s) for s in part.subjects(RDF.type, None)}
-        for iri, location in here.items():
-            if iri not in where or (iri in types_here and iri not in typed):
-                where[iri] = location
-        typed |= types_here
-    return graph, where
-
-
-def parse_files(files: Sequence[Path], base_iri: str) -> Graph:
-    """Parse RDF files (gzipped or not) into one graph; relative IRIs resolve against ``base_iri``.
-
-    >>> parse_files([Path("shapes/kgraph-shapes.ttl")], "http://example.org/")  # doctest: +SKIP
-    <Graph identifier=... (<class 'rdflib.graph.Graph'>)>
-
-    Named graphs are merged into one. Raises :class:`RdfSyntaxError` with
-    ``file:line:col`` when a file does not parse (line and column are None when
-    the parser cannot tell) and OSError when a file cannot be read.
-    """
-    return _load(files, base_iri)[0]
-
-
-def _locate(
-    node: Node, graph: Graph, where: dict[str, Location], seen: frozenset[Node] = frozenset()
-) -> Location:
-    """Where ``node`` is described; for a blank node, where its (first) referrer is."""
-    if isinstance(node, URIRef):
-        return where.get(str(node), (None, None))
-    for subject in sorted(graph.subjects(None, node), key=str):
-        if subject not in seen:
-            found = _locate(subject, graph, where, seen | {node})
-            if found[0] is not None:
-                return found
-    return None, None
+_TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 
 def _message(results: Graph, result: Node, shapes: Graph) -> str:
@@ -228,77 +92,280 @@ def run_shacl(
     """pyshacl's results graph for ``data`` against ``shapes``: no inference, no imports.
 
     The one call of pyshacl in kgraph; the data gate and the catalogue check use it.
+    Raises ConfigError when pyshacl cannot use the shapes.
     """
-    _, results, _ = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=ontology,
-        inference="none",
-        advanced=advanced,
-        allow_warnings=True,
-        do_owl_imports=False,
-    )
+    try:
+        _, results, _ = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            ont_graph=ontology,
+            inference="none",
+            advanced=advanced,
+            allow_warnings=True,
+            do_owl_imports=False,
+        )
+    except (ReportableRuntimeError, ShapeLoadError, ConstraintLoadError, NotImplementedError) as e:
+        raise ConfigError(f"pyshacl cannot check these shapes: {e}".splitlines()[0]) from e
     assert isinstance(results, Graph)
     return results
 
 
+def _only(shapes: Graph, keep: Callable[[Node], bool]) -> Graph:
+    """The shapes graph with the targets of every shape but those ``keep`` accepts taken away."""
+    out = Graph()
+    out += shapes
+    for s, p, o in list(out.triples((None, None, None))):
+        if not keep(s) and (p in _TARGETS or (p == RDF.type and o == RDFS.Class)):
+            out.remove((s, p, o))
+    return out
+
+
+def _as_the_spec_says(shapes: Graph) -> Graph:
+    """Two readings of the spec pyshacl does not make: only "true"^^xsd:boolean turns a
+    boolean parameter on ("1" does not), and sh:prefixes follow owl:imports."""
+    true = Literal("true", datatype=XSD.boolean)
+    for p in (SH.uniqueLang, SH.closed, SH.deactivated, SH.qualifiedValueShapesDisjoint):
+        for s, o in list(shapes.subject_objects(p)):
+            if not (isinstance(o, Literal) and str(o) == "true" and o.datatype == true.datatype):
+                shapes.remove((s, p, o))
+    for holder in set(shapes.objects(None, SH.prefixes)):
+        todo, seen = list(shapes.objects(holder, OWL.imports)), {holder}
+        while todo:
+            other = todo.pop()
+            if other in seen:
+                continue
+            seen.add(other)
+            todo += list(shapes.objects(other, OWL.imports))
+            for decl in list(shapes.objects(other, SH.declare)):
+                shapes.add((holder, SH.declare, decl))
+    return shapes
+
+
+def _needs_shapes_graph(model: ShapesGraph) -> set[str]:
+    """The shapes (IRIs) whose SPARQL asks for $shapesGraph, which pyshacl does not support."""
+    out = set()
+    for key in model.shapes():
+        for c in model.objects(key, str(SH.sparql)):
+            select = model.one(ntriples(c), str(SH.select))
+            if select is not None and "shapesGraph" in select.value and key.startswith("<"):
+                out.add(key[1:-1])
+    return out
+
+
+def _path_text(results: Graph, node: Node, names: dict[str, str]) -> str:
+    def items(n: Node) -> list[Node] | None:
+        if (n, RDF.first, None) not in results:
+            return None
+        return list(Collection(results, n))
+
+    path = parse_path(
+        node,
+        iri=iri_of,
+        one=lambda n, p: results.value(n, URIRef(p)),
+        items=items,
+    )
+    return display(path, names)
+
+
+@functools.cache
+def _unchecked_by_rdflib() -> frozenset[str]:
+    """The datatypes whose lexical forms the fast test checks and rdflib does not."""
+    quiet = logging.getLogger("rdflib.term")
+    level, quiet.level = quiet.level, logging.CRITICAL  # rdflib logs each form it cannot read
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return frozenset(
+                d
+                for d in CHECKED_DATATYPES
+                if Literal("\u00a7", datatype=URIRef(d)).ill_typed is None
+            )
+    finally:
+        quiet.level = level
+
+
+def _ill_typed(g: ShapesGraph, only: set[str] | None) -> list[Check]:
+    """Checks of ``sh:datatype`` that report only literals of that datatype whose lexical
+    form it forbids, for the datatypes rdflib (and so pyshacl) does not check."""
+    wanted = _unchecked_by_rdflib()
+    compiler = Compiler(g)
+    checks = []
+    for key in g.shapes():
+        if only is not None and key[1:-1] not in only:
+            continue
+        try:
+            focus = compiler.focus(key)
+            found = compiler.checks(key, focus) if focus is not None else []
+        except Uncompilable:
+            continue
+        for c in found:
+            dt = c.params.get("datatype")
+            if (
+                dt is not None
+                and c.component == SH + "DatatypeConstraintComponent"
+                and (dt.value in wanted)
+            ):
+                c.query = (
+                    f"SELECT ?this ?value WHERE {{ {{ {c.query} }} "
+                    f"FILTER (isLiteral(?value) && datatype(?value) = <{dt.value}>) }}"
+                )
+                checks.append(c)
+    return checks
+
+
 def validate(
-    paths: Sequence[Path], *, base_iri: str, shapes: Sequence[Path], ontology: Sequence[Path] = ()
+    paths: Sequence[Path],
+    *,
+    base_iri: str,
+    shapes: Sequence[Path],
+    ontology: Sequence[Path] = (),
+    context: Sequence[Path] = (),
+    only: set[str] | None = None,
+    blank_shapes: bool = False,
 ) -> ValidationReport:
-    """Validate the RDF files in ``paths`` against the SHACL ``shapes``.
+    """Validate the RDF files in ``paths`` against the SHACL ``shapes`` with pyshacl.
 
     The ontology (if given) is added to the data for the check, so that
     ``sh:class`` and ``sh:targetClass`` see its subclass axioms; no other
     inference is done: the profile asks for the standard triples to be plain.
+    ``context`` is added to the data too, but only results about resources
+    described in ``paths`` are reported. ``only`` (shape IRIs, and with
+    ``blank_shapes`` every blank-node shape) checks those shapes alone.
 
     >>> report = validate([Path("tests/fixtures/valid")], base_iri="http://example.org/",
     ...                   shapes=[Path("shapes")])                  # doctest: +SKIP
     >>> report.conforms, report.violations()                       # doctest: +SKIP
     (True, [])
 
-    Raises :class:`InputError` for a missing path and :class:`RdfSyntaxError`
-    for a file (data, shapes or ontology) that does not parse. It does not raise
-    :class:`ValidationFailed`: the caller decides what a failed report means.
+    Raises :class:`InputError` for a missing path, :class:`RdfSyntaxError`
+    for files (data, shapes or ontology) that do not parse, :class:`ConfigError`
+    for an ill-formed shape. It does not raise :class:`ValidationFailed`: the
+    caller decides what a failed report means.
     """
     start = time.perf_counter()
     files = collect_rdf_files(paths)
-    data, where = _load(files, base_iri)
-    shapes_graph = parse_files(collect_rdf_files(shapes), base_iri)
+    extra = [f for f in collect_rdf_files(context) if f not in files] if context else []
+    every = [*files, *extra]
+    data = DataFiles(every, base_iri)
+    shape_files = collect_rdf_files(shapes)
+    model = ShapesGraph.from_files(shape_files, base_iri)
+    check_shapes(model, shape_files, base_iri)
+    shapes_graph = _as_the_spec_says(parse_files(shape_files, base_iri))
+    by_fast = {i for i in _needs_shapes_graph(model) if only is None or i in only}
+    for iri in by_fast:  # pyshacl stops at such a query even on a shape without targets
+        shapes_graph.remove((URIRef(iri), SH.sparql, None))
+    if only is not None or blank_shapes or by_fast:
+        shapes_graph = _only(
+            shapes_graph,
+            lambda s: (
+                ((only is None or str(s) in only) and str(s) not in by_fast)
+                if isinstance(s, URIRef)
+                else (blank_shapes or only is None)
+            ),
+        )
     ont_graph = parse_files(collect_rdf_files(ontology), base_iri) if ontology else None
-    results_graph = run_shacl(data, shapes_graph, ontology=ont_graph)
-    names = NamespaceManager(Graph(), bind_namespaces="none")
-    own = {"kg": base_iri + "def/", "ks": base_iri + "def/shapes/"}
-    for prefix, namespace in {**PREFIXES, **own}.items():
-        names.bind(prefix, namespace, override=True, replace=True)
-    found: list[Violation] = []
+    results_graph = run_shacl(data.graph, shapes_graph, ontology=ont_graph)
+    names = {**PREFIXES, "kg": base_iri + "def/", "ks": base_iri + "def/shapes/"}
+    raw = []
     for result in results_graph.objects(None, SH.result):
         focus = results_graph.value(result, SH.focusNode)
         shape = results_graph.value(result, SH.sourceShape)
         path = results_graph.value(result, SH.resultPath)
         value = results_graph.value(result, SH.value)
         severity = results_graph.value(result, SH.resultSeverity)
-        file, line = _locate(focus, data, where) if focus is not None else (None, None)
+        message = _message(results_graph, result, shapes_graph)
+        datatype = shapes_graph.value(shape, SH.datatype) if shape is not None else None
+        component = results_graph.value(result, SH.sourceConstraintComponent)
+        if (
+            component == SH.DatatypeConstraintComponent
+            and isinstance(value, Literal)
+            and datatype is not None
+            and value.datatype == datatype
+        ):
+            own = shapes_graph.value(shape, SH.message)
+            message = ill_typed_message(str(value), str(datatype), str(own) if own else "")
+        raw.append((focus, shape, component, path, value, message, severity))
+    focus_iris = {str(f) for f, *_ in raw if isinstance(f, URIRef)}
+    focus_iris |= nearest_iris(
+        [f for f, *_ in raw if isinstance(f, BNode)], data.subjects_of, iri_of
+    )
+    count = len(files) if extra else len(every)
+    located = locate(every[:count], focus_iris, base_iri, lambda k: data.described(k, focus_iris))
+    found: list[Violation] = []
+    for focus, shape, component, path, value, message, severity in raw:
+        file, line = place_of(focus, located, data.subjects_of, iri_of)
+        if extra and file is None and not isinstance(focus, Literal):
+            continue
         found.append(
             Violation(
-                focus=str(focus) if isinstance(focus, URIRef) else f"_:{focus}",
+                focus=_text(focus),
                 shape=str(shape) if isinstance(shape, URIRef) else None,
-                constraint=names.normalizeUri(
-                    str(results_graph.value(result, SH.sourceConstraintComponent))
-                ),
-                path=path.n3(names) if path is not None else None,
+                constraint=shorten(f"<{component}>", names),
+                path=_path_text(results_graph, path, names) if path is not None else None,
                 value=value.n3() if value is not None else None,
-                message=_message(results_graph, result, shapes_graph),
-                severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+                message=message,
+                severity=_severity(severity),
                 file=file,
                 line=line,
             )
         )
+    checks = _ill_typed(model, only)
+    if checks:
+        store = MemoryStore()
+        load_checked(store, every, base_iri, FILE_GRAPH)
+        if ontology:
+            load_checked(store, collect_rdf_files(ontology), base_iri)
+        mine = to_violations(
+            run_checks(store, checks, names),
+            store,
+            every,
+            base_iri,
+            names,
+            only_files=count if extra else None,
+        )
+        have = {(v.focus, v.path, v.value, v.constraint) for v in found}
+        found += [v for v in mine if (v.focus, v.path, v.value, v.constraint) not in have]
+    notes: list[str] = []
+    if by_fast:
+        from kgraph.shacl.fast import validate_fast
+
+        fast = validate_fast(
+            paths,
+            base_iri=base_iri,
+            shapes=shapes,
+            ontology=ontology,
+            context=context,
+            only=by_fast,
+            fallback=False,
+        )
+        found += list(fast.results)
+        notes += [
+            f"{shape_label(model, f'<{iri}>', shape_files, base_iri)} checked by the fast check: "
+            "pyshacl does not support $shapesGraph"
+            for iri in sorted(by_fast)
+        ]
     order = {str(f): i for i, f in enumerate(files)}  # files in the order given, then lines
     found.sort(key=lambda v: (order.get(v.file or "", len(order)), v.line or 0, v.focus, repr(v)))
     return ValidationReport(
         conforms=not any(v.severity == "Violation" for v in found),
         results=tuple(found),
         files=tuple(str(f) for f in files),
-        triples=len(data),
+        triples=len(data.graph),
         seconds=time.perf_counter() - start,
+        notes=tuple(notes),
     )
+
+
+def _text(node: Node | None) -> str:
+    if isinstance(node, URIRef):
+        return str(node)
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return node.n3() if node is not None else ""
+
+
+def _severity(node: Node | None) -> str:
+    if node is None:
+        return "Violation"
+    text = str(node)
+    return text.rsplit("#", 1)[-1] if text.startswith(str(SH)) else text

@@ -11,16 +11,17 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
 
-from kgraph.errors import QuerySyntaxError, StoreError
+from kgraph.errors import QuerySyntaxError, RdfSyntaxError, StoreError
 from kgraph.formats import Format
 from kgraph.store.base import GraphStore, Progress, QueryResult, StoreInfo
-from kgraph.store.embedded import EmbeddedStore, OxiResult, oxi_format
+from kgraph.store.embedded import EmbeddedStore, OxiResult, oxi_format, rdf_file_format
 
 
 class MemoryStore(GraphStore):
@@ -33,13 +34,29 @@ class MemoryStore(GraphStore):
         """Add the RDF in ``files``; return the number of quads now held.
 
         With ``graph_prefix``, file number *i* goes into the named graph
-        ``<graph_prefix><i>`` (queries see the union of all graphs anyway).
+        ``<graph_prefix><i>`` (queries see the union of all graphs anyway); the
+        graphs of a TriG or N-Quads file are merged into it.
         Raises RdfSyntaxError (file:line:col) and StoreError.
         """
         for i, path in enumerate(files):
             graph = f"{graph_prefix}{i}" if graph_prefix else None
+            if graph is not None and rdf_file_format(path).supports_datasets:
+                # TriG, N-Quads: every graph of the file into the file's graph (the union)
+                g = ox.NamedNode(graph)
+                quads = read_triples([path], base_iri)
+                self._store.extend(ox.Quad(q.subject, q.predicate, q.object, g) for q in quads)
+                continue
             EmbeddedStore._load_file(self._store, path, base_iri, graph)
         return len(self._store)
+
+    def add_triples(self, triples: Sequence[Any], graph: str) -> None:
+        """Add engine triples (as :func:`read_triples` gives them) to the named ``graph``."""
+        g = ox.NamedNode(graph)
+        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
+
+    def graph_names(self) -> list[str]:
+        """The IRIs of the named graphs held."""
+        return [g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
 
     def subjects_of(self, obj: Any) -> list[Any]:
         """The distinct subjects of triples whose object is the term ``obj`` (a blank node, too)."""
@@ -54,6 +71,8 @@ class MemoryStore(GraphStore):
         base_iri: str | None = None,
     ) -> QueryResult:
         kwargs: dict[str, Any] = {"use_default_graph_as_union": True}
+        if default_graphs is not None:  # exactly these graphs as the default graph
+            kwargs = {"default_graph": [ox.NamedNode(g) for g in default_graphs]}
         try:
             return OxiResult(self._store.query(sparql, base_iri=base_iri, **kwargs))
         except SyntaxError as exc:
@@ -81,3 +100,57 @@ class MemoryStore(GraphStore):
             self._store.dump(out, format=oxi_format(fmt))  # type: ignore[arg-type]
         except ValueError as exc:
             raise StoreError(str(exc)) from exc
+
+
+def read_triples(files: Sequence[Path], base_iri: str) -> list[Any]:
+    """The triples of ``files`` as written (the store would turn "1"^^xsd:boolean into
+    "true" and "4.0"^^xsd:decimal into "4"). Raises RdfSyntaxError at the first error.
+
+    >>> import tempfile, pathlib
+    >>> ttl = pathlib.Path(tempfile.mkdtemp()) / "a.ttl"
+    >>> _ = ttl.write_text('<a> <b> "4.0"^^<http://www.w3.org/2001/XMLSchema#decimal> .')
+    >>> read_triples([ttl], "http://e/")[0].object.value
+    '4.0'
+    """
+    out: list[Any] = []
+    for path in files:
+        raw = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
+        try:
+            out += [
+                q.triple for q in ox.parse(raw, format=rdf_file_format(path), base_iri=base_iri)
+            ]
+        except SyntaxError as exc:
+            raise RdfSyntaxError(str(path), exc.lineno, exc.offset, exc.msg or str(exc)) from exc
+    return out
+
+
+def syntax_errors(path: Path, base_iri: str, limit: int = 100) -> list[RdfSyntaxError]:
+    """Every syntax error the parser finds in ``path`` (it goes on after each), in order.
+
+    >>> import tempfile, pathlib
+    >>> bad = pathlib.Path(tempfile.mkdtemp()) / "bad.ttl"
+    >>> _ = bad.write_text('<a> <b> <c> <d> .\\n<e> <f> "g" .\\n<h> <i> .\\n')
+    >>> [(e.line, e.column) for e in syntax_errors(bad, "http://e/")]
+    [(1, 13), (3, 9)]
+    """
+    if path.name.endswith(".gz"):
+        with gzip.open(path, "rb") as fh:
+            raw = fh.read()
+    else:
+        raw = path.read_bytes()
+    found: list[RdfSyntaxError] = []
+    lines: set[int | None] = set()
+    triples = ox.parse(raw, format=rdf_file_format(path), base_iri=base_iri)
+    while len(found) < limit:
+        try:
+            next(triples)
+        except StopIteration:
+            break
+        except SyntaxError as exc:
+            if exc.lineno not in lines:  # one error a line: the first is where the mistake is
+                lines.add(exc.lineno)
+                found.append(RdfSyntaxError(str(path), exc.lineno, exc.offset, exc.msg or str(exc)))
+        except ValueError as exc:
+            found.append(RdfSyntaxError(str(path), None, None, str(exc)))
+            break
+    return found
