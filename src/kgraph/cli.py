@@ -102,18 +102,42 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--reference", is_flag=True, help="Check with pyshacl, not the fast SPARQL check.")
+@click.option(
+    "--severity",
+    "severities",
+    type=click.Choice(["violation", "warning", "info"], case_sensitive=False),
+    multiple=True,
+    help="Show only results of this severity (repeatable); the summary counts all.",
+)
+@click.option(
+    "--no-context",
+    is_flag=True,
+    help="Check PATHS alone, without the rest of data/ as context.",
+)
 @common_options
-def validate(paths: tuple[Path, ...], reference: bool, settings: Settings) -> None:
+def validate(
+    paths: tuple[Path, ...],
+    reference: bool,
+    severities: tuple[str, ...],
+    no_context: bool,
+    settings: Settings,
+) -> None:
     """Validate RDF files against the SHACL shapes in shapes/.
 
-    PATHS are files or folders (default: ontology/ and data/). Prints a report
-    grouped by resource with the file and line of each; exits 3 if the data
-    does not conform, 1 on a syntax error (file:line:col).
+    PATHS are files or folders (default: ontology/ and data/). The rest of data/
+    and the ontology are taken as context (what PATHS refer to), but only results
+    about resources described in PATHS are shown. Prints violations, then
+    warnings, infos and other severities, grouped by resource with the file and
+    line of each, and a summary line; exits 3 if the data does not conform
+    (violations), 1 on syntax errors (each as file:line:col), 2 on an ill-formed
+    shape (file:line and the shape).
     """
     from kgraph.build.loader import validate_paths
 
-    report = validate_paths(settings, list(paths), reference=reference or None)
-    click.echo(report.render())
+    data_dir = settings.paths.data_dir
+    context = [data_dir] if paths and not no_context and data_dir.is_dir() else []
+    report = validate_paths(settings, list(paths), reference=reference or None, context=context)
+    click.echo(report.render({s.lower() for s in severities} or None))
     if not report.conforms:
         raise ValidationFailed(f"{len(report.violations())} violation(s)", None)
 

@@ -24,16 +24,24 @@ class BuildResult:
 
 
 def validate_paths(
-    settings: Settings, paths: Sequence[Path], *, reference: bool | None = None
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    reference: bool | None = None,
+    context: Sequence[Path] = (),
 ) -> ValidationReport:
     """Validate ``paths`` (default: ontology and data) against ``settings.paths.shapes_dir``.
 
     Inputs of ``settings.validation.fast_validation_bytes`` or more go through the fast
     check (:mod:`kgraph.shacl.fast`), smaller ones through pyshacl; ``reference``
     (or ``settings.validation.reference_validation``) forces pyshacl, ``reference=False``
-    the fast check.
+    the fast check. Both check the same things (all of SHACL Core and SHACL-SPARQL).
+    ``context`` is data added for the check whose own results are not reported
+    (``kgraph validate`` passes the rest of data/; a build validates exactly what it loads).
+    The size that picks the check counts the context too.
 
-    Raises RdfSyntaxError for a file that does not parse, InputError for a missing path.
+    Raises RdfSyntaxError (every error of the files), InputError for a missing path,
+    ConfigError for an ill-formed shape (naming it and its file:line).
     """
     paths = list(paths) or settings.paths.default_paths()
     where = settings.paths
@@ -41,16 +49,17 @@ def validate_paths(
     shapes = collect_rdf_files([where.shapes_dir]) if where.shapes_dir.exists() else []
     files = collect_rdf_files(paths)
     if reference is None:
-        size = sum(f.stat().st_size for f in files)
+        size = sum(f.stat().st_size for f in [*files, *collect_rdf_files(context)])
         checks = settings.validation
         reference = checks.reference_validation or size < checks.fast_validation_bytes
+    base = settings.server.base_iri
     if reference:  # pyshacl: the reference, slow on large inputs
         from kgraph.shacl.reference import validate
 
-        return validate(paths, base_iri=settings.server.base_iri, shapes=shapes, ontology=ontology)
+        return validate(paths, base_iri=base, shapes=shapes, ontology=ontology, context=context)
     from kgraph.shacl.fast import validate_fast  # the same verdicts, by SPARQL
 
-    return validate_fast(paths, base_iri=settings.server.base_iri, shapes=shapes, ontology=ontology)
+    return validate_fast(paths, base_iri=base, shapes=shapes, ontology=ontology, context=context)
 
 
 def build(

@@ -13,12 +13,13 @@ checks that shape with pyshacl instead, so nothing is skipped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from kgraph.shacl.components import custom_check, custom_components
 from kgraph.shacl.paths import PathExpr, sparql
-from kgraph.shacl.shapes import SH, ShapesGraph
+from kgraph.shacl.shapes import RDF, SH, ShapesGraph
 from kgraph.shacl.sparqlcheck import prefix_block, select_with_focus, substitute
 from kgraph.shacl.values import KINDS, RANGE, TYPE_OF, Uncompilable, const, datatype_test
 from kgraph.store.terms import is_iri, ntriples
@@ -46,11 +47,24 @@ class Check:
 class Compiler:
     """Writes the checks of the shapes in ``g``."""
 
-    def __init__(self, g: ShapesGraph) -> None:
+    def __init__(
+        self, g: ShapesGraph, subclasses: Callable[[str], list[str]] | None = None
+    ) -> None:
         self.g = g
+        self.subclasses = subclasses  # a class and its subclasses in the data (known ahead)
         self._n = 0
         self.components = custom_components(g)
         self.uses_shapes_graph = False  # a query asks for $shapesGraph: load it beside the data
+
+    def instance(self, v: str, cls: Any) -> str:
+        """A pattern: ``v`` is a SHACL instance of ``cls`` (its type or a subclass of it)."""
+        if self.subclasses is None or not is_iri(cls):
+            return f"{v} {TYPE_OF} {const(cls)}"
+        found = self.subclasses(cls.value)
+        if len(found) == 1:
+            return f"{v} <{RDF}type> <{found[0]}>"
+        t = self.var()
+        return f"{v} <{RDF}type> {t} VALUES {t} {{ {' '.join(f'<{c}>' for c in found)} }}"
 
     def var(self) -> str:
         self._n += 1
@@ -65,13 +79,16 @@ class Compiler:
             if t.kind == "node":
                 parts.append(f"{{ VALUES ?this {{ {const(t.term)} }} }}")
             elif t.kind == "class":
-                parts.append(f"{{ ?this {TYPE_OF} {const(t.term)} }}")
+                parts.append(f"{{ {self.instance('?this', t.term)} }}")
             elif t.kind == "subjectsOf":
                 parts.append(f"{{ ?this {const(t.term)} [] }}")
             else:
                 parts.append(f"{{ [] {const(t.term)} ?this }}")
         if not parts:
             return None
+        single = f"{{ ?this <{RDF}type> <"
+        if len(parts) == 1 and parts[0].startswith(single) and "VALUES" not in parts[0]:
+            return parts[0]  # one class, no subclass: each instance once, no subquery needed
         return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
 
     # -- value tests: does the value node in v pass? -------------------------------
@@ -79,7 +96,7 @@ class Compiler:
     def value_test(self, key: str, name: str, o: Any, v: str, stack: tuple[str, ...]) -> str:
         g = self.g
         if name == "class":
-            return f"EXISTS {{ {v} {TYPE_OF} {const(o)} }}"
+            return f"EXISTS {{ {self.instance(v, o)} }}"
         if name == "datatype":
             if not is_iri(o):
                 raise Uncompilable("sh:datatype must be an IRI")

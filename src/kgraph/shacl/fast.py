@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,9 +26,10 @@ from kgraph.shacl.compile import SHAPES_GRAPH, Check, Compiler, Uncompilable
 from kgraph.shacl.inputs import collapsed_datatypes, load_checked
 from kgraph.shacl.report import PREFIXES, ValidationReport, collect_rdf_files
 from kgraph.shacl.run import FILE_GRAPH, ONTOLOGY_GRAPH, run_checks, to_violations
-from kgraph.shacl.shapes import ShapesGraph
+from kgraph.shacl.shapes import RDFS, ShapesGraph
 from kgraph.shacl.wellformed import check_shapes, shape_label
 from kgraph.store.memory import MemoryStore, read_triples
+from kgraph.store.terms import is_iri
 
 __all__ = ["validate_fast"]
 
@@ -54,7 +56,8 @@ def validate_fast(
     """
     start = time.perf_counter()
     files = collect_rdf_files(paths)
-    extra = [f for f in collect_rdf_files(context) if f not in files] if context else []
+    given = {f.resolve() for f in files}
+    extra = [f for f in collect_rdf_files(context) if f.resolve() not in given] if context else []
     data = MemoryStore()
     triples = load_checked(data, [*files, *extra], base_iri, FILE_GRAPH)
     ontology_files = collect_rdf_files(ontology) if ontology else []
@@ -72,7 +75,7 @@ def validate_fast(
         )
         note = f"checked by pyshacl: {reason}, which the fast check's engine stores as xsd:integer"
         return _with(report, (note, *report.notes), time.perf_counter() - start)
-    compiler = Compiler(g)
+    compiler = Compiler(g, functools.cache(lambda c: subclasses(data, c)))
     per_shape: dict[str, list[Check]] = {}
     pending: dict[str, str] = {}  # shape key: why the fast check cannot compile it
     for key in g.shapes():
@@ -96,7 +99,9 @@ def validate_fast(
     if compiler.uses_shapes_graph:  # the shapes beside the data, outside the default graph
         data.add_triples(read_triples(shape_files, base_iri), SHAPES_GRAPH)
         graphs = [name for name in data.graph_names() if name != SHAPES_GRAPH]
-    found = run_checks(data, checks, names, graphs)
+    found = run_checks(
+        data, checks, names, graphs, lambda key: shape_label(g, key, shape_files, base_iri)
+    )
     results = to_violations(
         found, data, [*files, *extra], base_iri, names, only_files=len(files) if extra else None
     )
@@ -131,6 +136,12 @@ def validate_fast(
         seconds=time.perf_counter() - start,
         notes=tuple(notes),
     )
+
+
+def subclasses(data: MemoryStore, cls: str) -> list[str]:
+    """``cls`` and its subclasses in the data (rdfs:subClassOf*), sorted."""
+    rows = data.select(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* <{cls}> }}")
+    return sorted({cls, *(r["c"].value for r in rows if is_iri(r["c"]))})
 
 
 def _with(report: ValidationReport, notes: tuple[str, ...], seconds: float) -> ValidationReport:

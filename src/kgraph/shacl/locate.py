@@ -57,6 +57,14 @@ def read_text(path: Path) -> str:
         ) from e
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def _resolve(base: str, iri: str) -> str:
+    """``iri`` against ``base``; an absolute IRI as written (urljoin drops an empty "#")."""
+    return iri if _SCHEME.match(iri) else urljoin(base, iri)
+
+
 def _subject_lines(text: str, base_iri: str) -> Iterator[tuple[str, int]]:
     """Yield (IRI, line) for each statement subject of a Turtle/TriG/N-Triples/N-Quads text."""
     prefixes: dict[str, str] = {}
@@ -77,7 +85,7 @@ def _subject_lines(text: str, base_iri: str) -> Iterator[tuple[str, int]]:
         if pending == "prefix":
             name, pending = tok, "prefix-iri"
         elif pending in ("prefix-iri", "base"):
-            iri = urljoin(base, tok[1:-1])
+            iri = _resolve(base, tok[1:-1])
             if pending == "base":
                 base = iri
             else:
@@ -97,7 +105,7 @@ def _subject_lines(text: str, base_iri: str) -> Iterator[tuple[str, int]]:
         elif expect and depth == 0:
             expect = kind == "word" and tok.upper() == "GRAPH"
             if kind == "iri":
-                held = (urljoin(base, tok[1:-1]), line)
+                held = (_resolve(base, tok[1:-1]), line)
             elif kind == "word" and ":" in tok and not tok.startswith("_:"):
                 prefix, local = tok.split(":", 1)
                 if prefix in prefixes:

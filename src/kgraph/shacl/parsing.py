@@ -90,8 +90,17 @@ class DataFiles:
 
     def described(self, k: int, iris: set[str]) -> tuple[set[str], set[str]]:
         part = self.parts[k]
-        here = {str(s) for s in part.subjects(unique=True) if isinstance(s, URIRef)} & iris
-        typed = {str(s) for s in part.subjects(RDF.type, None) if isinstance(s, URIRef)} & iris
+        quads = (
+            part.quads((None, None, None, None))
+            if isinstance(part, Dataset)
+            else ((s, p, o, None) for s, p, o in part)
+        )
+        here, typed = set(), set()
+        for s, p, _, _ in quads:  # every graph of a TriG or N-Quads file
+            if isinstance(s, URIRef) and str(s) in iris:
+                here.add(str(s))
+                if p == RDF.type:
+                    typed.add(str(s))
         return here, typed
 
     def subjects_of(self, node: Node) -> list[Node]:

@@ -47,6 +47,7 @@ from kgraph.shacl.report import (
     Violation,
     collect_rdf_files,
     ill_typed_message,
+    pick_message,
 )
 from kgraph.shacl.run import FILE_GRAPH, run_checks, to_violations
 from kgraph.shacl.shapes import ShapesGraph
@@ -202,7 +203,7 @@ def _ill_typed(g: ShapesGraph, only: set[str] | None) -> list[Check]:
             dt = c.params.get("datatype")
             if (
                 dt is not None
-                and c.component == SH + "DatatypeConstraintComponent"
+                and c.component == f"{SH}DatatypeConstraintComponent"
                 and (dt.value in wanted)
             ):
                 c.query = (
@@ -244,7 +245,8 @@ def validate(
     """
     start = time.perf_counter()
     files = collect_rdf_files(paths)
-    extra = [f for f in collect_rdf_files(context) if f not in files] if context else []
+    given = {f.resolve() for f in files}
+    extra = [f for f in collect_rdf_files(context) if f.resolve() not in given] if context else []
     every = [*files, *extra]
     data = DataFiles(every, base_iri)
     shape_files = collect_rdf_files(shapes)
@@ -282,8 +284,12 @@ def validate(
             and datatype is not None
             and value.datatype == datatype
         ):
-            own = shapes_graph.value(shape, SH.message)
-            message = ill_typed_message(str(value), str(datatype), str(own) if own else "")
+            own = [
+                (str(m), m.language)
+                for m in shapes_graph.objects(shape, SH.message)
+                if isinstance(m, Literal)
+            ]
+            message = ill_typed_message(str(value), str(datatype), pick_message(own))
         raw.append((focus, shape, component, path, value, message, severity))
     focus_iris = {str(f) for f, *_ in raw if isinstance(f, URIRef)}
     focus_iris |= nearest_iris(

@@ -8,11 +8,12 @@ with the shared locator and writes it as the report's :class:`Violation`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kgraph.errors import ConfigError, QuerySyntaxError
 from kgraph.shacl.compile import Check
 from kgraph.shacl.locate import locate, nearest_iris, place_of
 from kgraph.shacl.paths import display, shorten
@@ -58,12 +59,18 @@ def run_checks(
     checks: Iterable[Check],
     names: dict[str, str],
     default_graphs: Sequence[str] | None = None,
+    label: Callable[[str], str] = str,
 ) -> list[Found]:
     """Every result of ``checks`` on ``data``, one per row (the default graph: the union
-    of all graphs, or ``default_graphs``)."""
+    of all graphs, or ``default_graphs``). A query that does not parse (a shape's own
+    SPARQL) raises ConfigError naming the shape by ``label(key)``."""
     out: list[Found] = []
     for check in checks:
-        rows = list(data.query(check.query, default_graphs=default_graphs).rows())
+        try:
+            rows = list(data.query(check.query, default_graphs=default_graphs).rows())
+        except QuerySyntaxError as e:
+            first = str(e).splitlines()[0]  # the engine's message goes on for lines
+            raise ConfigError(f"{label(check.shape)}: ill-formed shape: {first}") from e
         shown_path = display(check.path, names) if check.path is not None else None
         for row in rows:
             if "failure" in row and row["failure"] is not None and row["failure"].value == "true":
@@ -107,8 +114,6 @@ def run_checks(
 
 
 def raise_failure(check: Check) -> None:
-    from kgraph.errors import ConfigError
-
     raise ConfigError(f"{check.shape}: the SPARQL query reports a failure (?failure true)")
 
 

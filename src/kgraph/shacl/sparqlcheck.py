@@ -24,7 +24,7 @@ from kgraph.store.terms import ntriples
 if TYPE_CHECKING:
     from kgraph.shacl.shapes import ShapesGraph
 
-__all__ = ["check_query", "prefix_block", "select_with_focus", "substitute"]
+__all__ = ["check_prefixes", "check_query", "prefix_block", "select_with_focus", "substitute"]
 
 SH = "http://www.w3.org/ns/shacl#"
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
@@ -137,6 +137,26 @@ def check_query(text: str, prebound: tuple[str, ...]) -> None:
                     raise ConfigError(f"a subquery (SELECT *) that does not bind ${name}")
             elif name not in projected:
                 raise ConfigError(f"a subquery that does not return ${name}")
+
+
+def check_prefixes(text: str, declared: str) -> None:
+    """Raise ConfigError for a prefixed name whose prefix neither ``declared`` (PREFIX
+    lines) nor the query itself declares.
+
+    >>> check_prefixes("SELECT $this WHERE { $this ex:p 1 }", "PREFIX ex: <http://e/>")
+    >>> check_prefixes("SELECT $this WHERE { $this ex:p 1 }", "")
+    Traceback (most recent call last):
+    ...
+    kgraph.errors.ConfigError: the SPARQL query uses the prefix ex: that no sh:prefixes declares
+    """
+    known = set(re.findall(r"(?i)\bPREFIX\s+([\w\-.]*):", declared + "\n" + text))
+    for kind, tok, _ in _tokens(text):
+        if kind == "word" and ":" in tok and not tok.startswith("_:"):
+            prefix = tok.split(":", 1)[0]
+            if prefix not in known:
+                raise ConfigError(
+                    f"the SPARQL query uses the prefix {prefix}: that no sh:prefixes declares"
+                )
 
 
 def _inside_braces(tokens: list[tuple[str, str, int]], index: int) -> bool:

@@ -16,7 +16,7 @@ from kgraph.shacl.locate import LINE_FORMATS, read_text, statement_lines
 from kgraph.shacl.paths import shorten
 from kgraph.shacl.report import PREFIXES, rdf_format
 from kgraph.shacl.shapes import SH, ShapesGraph
-from kgraph.shacl.sparqlcheck import check_query
+from kgraph.shacl.sparqlcheck import check_prefixes, check_query, prefix_block
 from kgraph.store.terms import is_iri, kind_of, ntriples
 
 __all__ = ["check_shapes", "shape_label"]
@@ -50,9 +50,9 @@ def shape_label(g: ShapesGraph, key: str, files: Sequence[Path], base_iri: str) 
             break
         owner = refs[0]
         seen.add(owner)
-    name = shorten(key, PREFIXES) if key.startswith("<") else f"a blank-node shape ({key})"
+    name = shorten(key, PREFIXES) if key.startswith("<") else "a blank-node shape"
     if owner != key and owner.startswith("<"):
-        name += f" of {shorten(owner, PREFIXES)}"
+        name = f"{shorten(owner, PREFIXES)} (a blank-node shape in it)"
     if owner.startswith("<"):
         for path in files:
             if rdf_format(path) in LINE_FORMATS:
@@ -100,6 +100,7 @@ def _check_one(g: ShapesGraph, key: str) -> None:
         if select is None:
             raise ConfigError("an sh:sparql constraint without sh:select")
         check_query(select.value, _CONSTRAINT)
+        check_prefixes(select.value, prefix_block(g, ck))
 
 
 def _check_component(g: ShapesGraph, key: str) -> None:
@@ -115,3 +116,4 @@ def _check_component(g: ShapesGraph, key: str) -> None:
                 text = g.one(ntriples(v), SH + form)
                 if text is not None:
                     check_query(text.value, (*_CONSTRAINT, *extra, *params))
+                    check_prefixes(text.value, prefix_block(g, ntriples(v)))

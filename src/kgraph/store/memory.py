@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -124,8 +125,28 @@ def read_triples(files: Sequence[Path], base_iri: str) -> list[Any]:
     return out
 
 
-def syntax_errors(path: Path, base_iri: str, limit: int = 100) -> list[RdfSyntaxError]:
-    """Every syntax error the parser finds in ``path`` (it goes on after each), in order.
+_POSITION = re.compile(
+    r"^Parser error (?:at line \d+ (?:between columns \d+ and \d+|column \d+)"
+    r"|between line \d+ column \d+ and line \d+ column \d+): "
+)
+_PROLOGUE = re.compile(r"\s*(@prefix|@base|prefix|base)\b", re.I)
+
+
+def _first_error(text: str, fmt: ox.RdfFormat, base_iri: str) -> SyntaxError | None:
+    try:
+        for _ in ox.parse(text.encode(), format=fmt, base_iri=base_iri):
+            pass
+    except SyntaxError as exc:
+        return exc
+    return None
+
+
+def syntax_errors(path: Path, base_iri: str, limit: int = 50) -> list[RdfSyntaxError]:
+    """Every syntax error in ``path``, each at its line, in order.
+
+    The parser stops at an error; the search goes on from the statement after it
+    (the prefixes declared so far kept), so an error can only hide the rest of its
+    own statement.
 
     >>> import tempfile, pathlib
     >>> bad = pathlib.Path(tempfile.mkdtemp()) / "bad.ttl"
@@ -133,24 +154,23 @@ def syntax_errors(path: Path, base_iri: str, limit: int = 100) -> list[RdfSyntax
     >>> [(e.line, e.column) for e in syntax_errors(bad, "http://e/")]
     [(1, 13), (3, 9)]
     """
-    if path.name.endswith(".gz"):
-        with gzip.open(path, "rb") as fh:
-            raw = fh.read()
-    else:
-        raw = path.read_bytes()
+    raw = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
+    text = raw.decode("utf-8", errors="replace")
+    fmt = rdf_file_format(path)
+    lines = text.splitlines(keepends=True)
     found: list[RdfSyntaxError] = []
-    lines: set[int | None] = set()
-    triples = ox.parse(raw, format=rdf_file_format(path), base_iri=base_iri)
-    while len(found) < limit:
-        try:
-            next(triples)
-        except StopIteration:
+    start = 0  # the first line (0-based) still to parse
+    while start < len(lines) and len(found) < limit:
+        prologue = [line for line in lines[:start] if _PROLOGUE.match(line)]
+        exc = _first_error("".join(prologue + lines[start:]), fmt, base_iri)
+        if exc is None or exc.lineno is None:
+            if exc is not None:
+                found.append(RdfSyntaxError(str(path), None, None, exc.msg or str(exc)))
             break
-        except SyntaxError as exc:
-            if exc.lineno not in lines:  # one error a line: the first is where the mistake is
-                lines.add(exc.lineno)
-                found.append(RdfSyntaxError(str(path), exc.lineno, exc.offset, exc.msg or str(exc)))
-        except ValueError as exc:
-            found.append(RdfSyntaxError(str(path), None, None, str(exc)))
-            break
+        line = exc.lineno - len(prologue) + start  # 1-based, in the file
+        message = _POSITION.sub("", exc.msg or str(exc))
+        found.append(RdfSyntaxError(str(path), line, exc.offset, message))
+        start = line  # resume after the statement the error is in
+        while start < len(lines) and not lines[start - 1].rstrip().endswith((".", "}", "{")):
+            start += 1
     return found
