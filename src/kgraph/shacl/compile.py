@@ -316,6 +316,15 @@ class Compiler:
             q = f"SELECT DISTINCT ?this ?value{keep} WHERE {{ {where} }}"
             add(name[0].upper() + name[1:] + "ConstraintComponent", q, **{name: o})
         mn, mx = g.param(key, "minCount"), g.param(key, "maxCount")
+        if mn is not None and mx is not None and p is not None and int(mn.value) > 0:
+            low, high = int(mn.value), int(mx.value)  # both counts in one pass
+            q = (
+                f"SELECT ?this{keep} (COUNT(DISTINCT ?value) AS ?count) WHERE {{ {focus} "
+                f"OPTIONAL {{ ?this {p} ?value }} }} GROUP BY ?this{keep} "
+                f"HAVING (COUNT(DISTINCT ?value) < {low} || COUNT(DISTINCT ?value) > {high})"
+            )
+            add("MinCountConstraintComponent", q, minCount=mn, maxCount=mx)
+            mn = mx = None
         if mn is not None and p is not None and int(mn.value) > 0:
             q = (
                 f"SELECT ?this{keep} WHERE {{ {focus} OPTIONAL {{ ?this {p} ?value }} }} "

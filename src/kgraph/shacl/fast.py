@@ -33,6 +33,9 @@ from kgraph.store.terms import is_iri
 
 __all__ = ["validate_fast"]
 
+FOCUS_GRAPH = "urn:kgraph:shacl:focus"  # each shape's focus nodes, found once
+MEMBER = "urn:kgraph:shacl:member"
+
 
 def validate_fast(
     paths: Sequence[Path],
@@ -75,14 +78,18 @@ def validate_fast(
         )
         note = f"checked by pyshacl: {reason}, which the fast check's engine stores as xsd:integer"
         return _with(report, (note, *report.notes), time.perf_counter() - start)
+    graphs = data.graph_names()  # the data's graphs: the default graph of every check
     compiler = Compiler(g, functools.cache(lambda c: subclasses(data, c)))
     per_shape: dict[str, list[Check]] = {}
     pending: dict[str, str] = {}  # shape key: why the fast check cannot compile it
+    focus_sets: dict[str, str | None] = {}
     for key in g.shapes():
         if only is not None and key[1:-1] not in only:
             continue
         try:
             focus = compiler.focus(key)
+            if focus is not None:
+                focus = _materialise(data, focus, graphs, focus_sets)
             if focus is not None:
                 per_shape[key] = compiler.checks(key, focus)
         except Uncompilable as e:
@@ -95,13 +102,12 @@ def validate_fast(
             del per_shape[key]
     checks = [c for cs in per_shape.values() for c in cs]
     names = {**PREFIXES, "kg": base_iri + "def/", "ks": base_iri + "def/shapes/"}
-    graphs = None
     if compiler.uses_shapes_graph:  # the shapes beside the data, outside the default graph
         data.add_triples(read_triples(shape_files, base_iri), SHAPES_GRAPH)
-        graphs = [name for name in data.graph_names() if name != SHAPES_GRAPH]
     found = run_checks(
         data, checks, names, graphs, lambda key: shape_label(g, key, shape_files, base_iri)
     )
+    data.drop_graph(FOCUS_GRAPH)
     results = to_violations(
         found, data, [*files, *extra], base_iri, names, only_files=len(files) if extra else None
     )
@@ -136,6 +142,25 @@ def validate_fast(
         seconds=time.perf_counter() - start,
         notes=tuple(notes),
     )
+
+
+def _materialise(
+    data: MemoryStore, focus: str, graphs: list[str], done: dict[str, str | None]
+) -> str | None:
+    """The focus nodes found once and kept in a graph of their own, so that each check of
+    the shape reads them from there; None if there are none (no check needs to run).
+    Shapes with the same targets share them (``done``)."""
+    if focus in done:
+        return done[focus]
+    rows = data.query(f"SELECT ?this WHERE {{ {focus} }}", default_graphs=graphs).rows()
+    members = list(dict.fromkeys(r["this"] for r in rows))
+    if not members:
+        done[focus] = None
+        return None
+    name = f"{FOCUS_GRAPH}#{len(done)}"
+    data.add_objects(FOCUS_GRAPH, name, MEMBER, members)
+    done[focus] = f"{{ GRAPH <{FOCUS_GRAPH}> {{ <{name}> <{MEMBER}> ?this }} }}"
+    return done[focus]
 
 
 def subclasses(data: MemoryStore, cls: str) -> list[str]:

@@ -46,12 +46,10 @@ def _fill(text: str, bindings: dict[str, str]) -> str:
     return re.sub(r"\{[?$](\w+)\}", lambda m: bindings.get(m.group(1), m.group(0)), text)
 
 
-def _default_message(check: Check) -> str:
-    name = check.component.removeprefix(SH).removesuffix("ConstraintComponent")
-    params = ", ".join(
-        f"sh:{k} {ntriples(v)}" for k, v in check.params.items() if hasattr(v, "value")
-    )
-    return f"{name} constraint not met" + (f" ({params})" if params else "")
+def _default_message(component: str, params: dict[str, Any]) -> str:
+    name = component.removeprefix(SH).removesuffix("ConstraintComponent")
+    shown = ", ".join(f"sh:{k} {ntriples(v)}" for k, v in params.items() if hasattr(v, "value"))
+    return f"{name} constraint not met" + (f" ({shown})" if shown else "")
 
 
 def run_checks(
@@ -76,6 +74,17 @@ def run_checks(
             if "failure" in row and row["failure"] is not None and row["failure"].value == "true":
                 raise_failure(check)
             focus = row["this"]
+            component, params = check.component, check.params
+            if row.get("count") is not None:  # minCount and maxCount in one query
+                low = "minCount" in params and int(row["count"].value) < int(
+                    params["minCount"].value
+                )
+                component = SH + (
+                    "MinCountConstraintComponent" if low else "MaxCountConstraintComponent"
+                )
+                params = {
+                    k: v for k, v in params.items() if k == ("minCount" if low else "maxCount")
+                }
             value = row.get("value")
             sparql_based = check.component in (SH + "SPARQLConstraintComponent",) or not (
                 check.component.startswith(SH)
@@ -89,16 +98,12 @@ def run_checks(
                 path = shorten(ntriples(row["path"]), names)
             bindings = {k: v.value for k, v in row.items() if v is not None}
             bindings.update(
-                {
-                    k: v.value
-                    for k, v in check.params.items()
-                    if hasattr(v, "value") and k not in bindings
-                }
+                {k: v.value for k, v in params.items() if hasattr(v, "value") and k not in bindings}
             )
             texts = [
                 (_fill(m.value, bindings), getattr(m, "language", None)) for m in check.messages
             ]
-            message = pick_message(texts) if texts else _default_message(check)
+            message = pick_message(texts) if texts else _default_message(component, params)
             datatype = check.params.get("datatype")
             if (
                 datatype is not None
@@ -107,9 +112,7 @@ def run_checks(
                 and value.datatype.value == datatype.value
             ):
                 message = ill_typed_message(value.value, datatype.value, pick_message(texts))
-            out.append(
-                Found(focus, check.shape, check.component, path, value, message, check.severity)
-            )
+            out.append(Found(focus, check.shape, component, path, value, message, check.severity))
     return out
 
 

@@ -55,6 +55,17 @@ class MemoryStore(GraphStore):
         g = ox.NamedNode(graph)
         self._store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
 
+    def add_objects(self, graph: str, subject: str, predicate: str, objects: Sequence[Any]) -> None:
+        """Add ``<subject> <predicate> o`` to the named ``graph`` for each engine term ``o``."""
+        g, s, p = ox.NamedNode(graph), ox.NamedNode(subject), ox.NamedNode(predicate)
+        self._store.extend(ox.Quad(s, p, o, g) for o in objects)
+
+    def drop_graph(self, graph: str) -> None:
+        """Forget the named ``graph`` (nothing happens if there is none)."""
+        self._store.remove_graph(ox.NamedNode(graph)) if ox.NamedNode(graph) in set(
+            self._store.named_graphs()
+        ) else None
+
     def graph_names(self) -> list[str]:
         """The IRIs of the named graphs held."""
         return [g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
