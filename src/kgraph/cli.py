@@ -109,33 +109,22 @@ def cli() -> None:
     multiple=True,
     help="Show only results of this severity (repeatable); the summary counts all.",
 )
-@click.option(
-    "--no-context",
-    is_flag=True,
-    help="Check PATHS alone, without the rest of data/ as context.",
-)
+@click.option("--no-context", is_flag=True, help="PATHS alone, without the rest of data/.")
 @common_options
 def validate(
-    paths: tuple[Path, ...],
-    reference: bool,
-    severities: tuple[str, ...],
-    no_context: bool,
+    paths: tuple[Path, ...], reference: bool, severities: tuple[str, ...], no_context: bool,
     settings: Settings,
-) -> None:
-    """Validate RDF files against the SHACL shapes in shapes/.
+) -> None:  # fmt: skip
+    """Validate RDF files against the SHACL shapes in shapes/ (docs/validation.md).
 
-    PATHS are files or folders (default: ontology/ and data/). The rest of data/
-    and the ontology are taken as context (what PATHS refer to), but only results
-    about resources described in PATHS are shown. Prints violations, then
-    warnings, infos and other severities, grouped by resource with the file and
-    line of each, and a summary line; exits 3 if the data does not conform
-    (violations), 1 on syntax errors (each as file:line:col), 2 on an ill-formed
-    shape (file:line and the shape).
+    PATHS are files or folders (default: ontology/ and data/); the rest of data/ is
+    context, only results about resources in PATHS are shown, by severity and resource
+    with file:line. Exits 3 on violations, 1 on syntax errors (all, file:line:col),
+    2 on an ill-formed shape (its file:line).
     """
     from kgraph.build.loader import validate_paths
 
-    data_dir = settings.paths.data_dir
-    context = [data_dir] if paths and not no_context and data_dir.is_dir() else []
+    context = [settings.paths.data_dir] if paths and not no_context else []
     report = validate_paths(settings, list(paths), reference=reference or None, context=context)
     click.echo(report.render({s.lower() for s in severities} or None))
     if not report.conforms:

@@ -48,6 +48,7 @@ def validate_paths(
     ontology = collect_rdf_files([where.ontology_dir]) if where.ontology_dir.exists() else []
     shapes = collect_rdf_files([where.shapes_dir]) if where.shapes_dir.exists() else []
     files = collect_rdf_files(paths)
+    context = [c for c in context if c.exists()]
     if reference is None:
         size = sum(f.stat().st_size for f in [*files, *collect_rdf_files(context)])
         checks = settings.validation
