@@ -21,6 +21,7 @@ from kgraph.errors import RdfSyntaxError
 from kgraph.shacl.inputs import all_syntax_errors
 from kgraph.shacl.locate import read_text
 from kgraph.shacl.report import rdf_format
+from kgraph.store.safe_input import check_file
 
 __all__ = ["DataFiles", "iri_of", "parse_files"]
 
@@ -58,6 +59,7 @@ def _as_written() -> Iterator[None]:
 
 
 def _parse_one(path: Path, base_iri: str) -> tuple[str, Graph]:
+    check_file(path)  # no remote JSON-LD context, no entity bomb reaches rdflib
     fmt = rdf_format(path) or "turtle"
     text = read_text(path)
     part = Dataset() if fmt in ("nquads", "trig", "json-ld") else Graph()

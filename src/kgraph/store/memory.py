@@ -23,6 +23,7 @@ from kgraph.errors import QuerySyntaxError, RdfSyntaxError, StoreError
 from kgraph.formats import Format
 from kgraph.store.base import GraphStore, Progress, QueryResult, StoreInfo
 from kgraph.store.embedded import EmbeddedStore, OxiResult, oxi_format, rdf_file_format
+from kgraph.store.safe_input import check_file
 
 
 class MemoryStore(GraphStore):
@@ -126,6 +127,7 @@ def read_triples(files: Sequence[Path], base_iri: str) -> list[Any]:
     """
     out: list[Any] = []
     for path in files:
+        check_file(path)  # no remote JSON-LD context, no entity bomb reaches the parser
         raw = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
         try:
             out += [
@@ -165,6 +167,7 @@ def syntax_errors(path: Path, base_iri: str, limit: int = 50) -> list[RdfSyntaxE
     >>> [(e.line, e.column) for e in syntax_errors(bad, "http://e/")]
     [(1, 13), (3, 9)]
     """
+    check_file(path)
     raw = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
     text = raw.decode("utf-8", errors="replace")
     fmt = rdf_file_format(path)
