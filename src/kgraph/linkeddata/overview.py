@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from kgraph.linkeddata.cache import PerVersion
 from kgraph.linkeddata.describe import Labels, ResourceView, href_for, is_safe_iri
 from kgraph.store.base import GraphStore
 from kgraph.terms import DCT, OWL, PROV, RDFS, SCHEMA, SKOS
@@ -42,6 +43,125 @@ def instances(store: GraphStore, class_iri: str, *, base_iri: str, lang: str) ->
         year = r["year"].value[:4] if "year" in r else None
         items.append(Item(s, href_for(s, base_iri), text, tlang, year))
     return items
+
+
+FULL_SORT_LIMIT = 2000  # classes up to this size are sorted by their labels' text
+
+
+@dataclass(frozen=True)
+class InstancePage:
+    """One page of a class's instances, and how many there are in all."""
+
+    items: list[Item]
+    total: int
+    by_label_text: bool  # sorted by the labels' text (else, for large classes, by IRI)
+
+
+def instances_page(
+    store: GraphStore,
+    class_iri: str,
+    *,
+    sort: str,
+    descending: bool,
+    page: int,
+    size: int,
+    base_iri: str,
+    lang: str,
+    cache: PerVersion,
+) -> InstancePage:
+    """Page ``page`` (from 1) of the instances of ``class_iri``, sorted by ``sort``
+    (``label`` or ``year``, undated last).
+
+    What it costs to order a class is paid once per data version: a small class is
+    listed whole, labels and all, and sorted by the labels' text; a class of more than
+    :data:`FULL_SORT_LIMIT` is ordered by IRI (the readable slugs follow the names) or
+    by year without its labels, and only the page shown is labelled.
+    """
+    version = store.info().version
+    total = cache.get(
+        version, ("count", class_iri), lambda: _count(store, class_iri), size=lambda _: 1
+    )
+    if total <= FULL_SORT_LIMIT:
+        items = cache.get(
+            version,
+            ("items", class_iri, lang),
+            lambda: instances(store, class_iri, base_iri=base_iri, lang=lang),
+            size=len,
+        )
+        ordered = _sorted(items, sort, descending)
+        return InstancePage(ordered[(page - 1) * size : page * size], len(items), True)
+    order = cache.get(
+        version,
+        ("order", class_iri, sort),
+        lambda: _order(store, class_iri, sort),
+        size=len,
+    )
+    if descending:
+        dated = [x for x in order if x[1]] if sort == "year" else order
+        rest = [x for x in order if not x[1]] if sort == "year" else []
+        order = dated[::-1] + rest
+    chosen = order[(page - 1) * size : page * size]
+    years = dict(chosen) if sort == "year" else _years(store, [iri for iri, _ in chosen])
+    labels = Labels(lang, base_iri)
+    labels.load(store, [iri for iri, _ in chosen])
+    items = []
+    for iri, _ in chosen:
+        text, tlang = labels.text(iri)
+        items.append(Item(iri, href_for(iri, base_iri), text, tlang, years.get(iri)))
+    return InstancePage(items, len(order), False)
+
+
+def _count(store: GraphStore, class_iri: str) -> int:
+    if not is_safe_iri(class_iri):
+        return 0
+    rows = store.select(
+        f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{class_iri}> FILTER(isIRI(?s)) }}"
+    )
+    return int(rows[0]["n"].value) if rows else 0
+
+
+def _order(store: GraphStore, class_iri: str, sort: str) -> list[tuple[str, str | None]]:
+    """(IRI, year) of every instance: by IRI, or by year (undated last, by IRI).
+
+    Sorted here, not by the engine: ORDER BY over 50,000 IRIs takes it 15 s, a plain
+    SELECT and a sort in Python a second or two.
+    """
+    if sort != "year":
+        rows = store.select(f"SELECT ?s WHERE {{ ?s a <{class_iri}> FILTER(isIRI(?s)) }}")
+        return [(iri, None) for iri in sorted({r["s"].value for r in rows})]
+    iris = [iri for iri, _ in _order(store, class_iri, "label")]
+    years: dict[str, str] = {}
+    dates = " UNION ".join(
+        f"{{ ?s <{p}> ?y }}" for p in (f"{DCT}issued", f"{SCHEMA}startDate", f"{DCT}date")
+    )
+    for r in store.select(f"SELECT ?s ?y WHERE {{ ?s a <{class_iri}> . {dates} }}"):
+        year = r["y"].value[:4]
+        iri = r["s"].value
+        if iri not in years or year < years[iri]:
+            years[iri] = year
+    dated = sorted(((iri, y) for iri, y in years.items()), key=lambda x: (x[1], x[0]))
+    return [*dated, *((iri, None) for iri in iris if iri not in years)]
+
+
+def _years(store: GraphStore, iris: list[str]) -> dict[str, str]:
+    safe = [i for i in iris if is_safe_iri(i)]
+    if not safe:
+        return {}
+    values = " ".join(f"<{i}>" for i in safe)
+    rows = store.select(
+        f"SELECT ?s (MIN(STR(?y)) AS ?year) WHERE {{ VALUES ?s {{ {values} }} "
+        f"?s <{DCT}issued>|<{SCHEMA}startDate>|<{DCT}date> ?y }} GROUP BY ?s"
+    )
+    return {r["s"].value: r["year"].value[:4] for r in rows if "year" in r}
+
+
+def _sorted(items: list[Item], sort: str, descending: bool) -> list[Item]:
+    if sort == "year":
+        dated = sorted((i for i in items if i.year), key=lambda i: (i.year, i.label.lower()))
+        if descending:
+            dated.reverse()
+        return dated + sorted((i for i in items if not i.year), key=lambda i: i.label.lower())
+    return sorted(items, key=lambda i: i.label.lower(), reverse=descending)
 
 
 def is_class(view: ResourceView) -> bool:

@@ -85,6 +85,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "type": ("Typ", "Type"),
     "instances": ("Alla {kind}", "All {kind}"),
     "instances_plain": ("Förekomster", "Instances"),
+    "sorted_by_address": (
+        "Så många att de ordnas efter sin adress, som följer namnen.",
+        "So many that they are ordered by their address, which follows the names.",
+    ),
     "sort_label": ("Namn", "Name"),
     "sort_year": ("År", "Year"),
     "sorted_asc": ("sorterat stigande", "sorted ascending"),

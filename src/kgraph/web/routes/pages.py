@@ -24,6 +24,7 @@ from starlette.responses import Response
 from kgraph.errors import BadRequest
 from kgraph.formats import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 from kgraph.linkeddata import charts, describe, jsonld, overview
+from kgraph.linkeddata.cache import PerVersion
 from kgraph.linkeddata.dataset import summary
 from kgraph.negotiation import negotiate
 from kgraph.opendata.void import dataset_iri as void_dataset_iri
@@ -215,10 +216,11 @@ def _formats(iri_path: str) -> list[dict[str, str]]:
     ]
 
 
-def _page_items(
-    request: Request, items: list[overview.Item]
-) -> tuple[list[overview.Item], dict[str, Any]]:
-    """Sort (``?sort=label|year``, ``?order=asc|desc``) and paginate (``?page=``)."""
+def _instances(
+    request: Request, store: GraphStore, class_iri: str, base: str, lang: str
+) -> tuple[list[overview.Item], dict[str, Any]] | None:
+    """One page of a class's instances (``?sort=label|year``, ``?order=asc|desc``,
+    ``?page=``) and the links around it; None for a class without instances."""
     sort = request.query_params.get("sort", "label")
     order = request.query_params.get("order", "desc" if sort == "year" else "asc")
     if sort not in ("label", "year") or order not in ("asc", "desc"):
@@ -227,16 +229,23 @@ def _page_items(
         page = int(request.query_params.get("page", "1"))
     except ValueError:
         raise BadRequest("page must be a whole number") from None
-    reverse = order == "desc"
-    if sort == "year":
-        dated = sorted((i for i in items if i.year), key=lambda i: (i.year, i.label.lower()))
-        if reverse:
-            dated.reverse()
-        ordered = dated + sorted((i for i in items if not i.year), key=lambda i: i.label.lower())
-    else:
-        ordered = sorted(items, key=lambda i: i.label.lower(), reverse=reverse)
-    pages = max(1, -(-len(ordered) // PAGE_SIZE))
-    if not 1 <= page <= pages:
+    if page < 1:
+        raise BadRequest("page must be 1 or more")
+    found = overview.instances_page(
+        store,
+        class_iri,
+        sort=sort,
+        descending=order == "desc",
+        page=page,
+        size=PAGE_SIZE,
+        base_iri=base,
+        lang=lang,
+        cache=page_cache(request),
+    )
+    if found.total == 0:
+        return None
+    pages = max(1, -(-found.total // PAGE_SIZE))
+    if page > pages:
         raise BadRequest(f"page must be between 1 and {pages}")
     params = {k: v for k, v in request.query_params.items() if k != "page"}
 
@@ -248,7 +257,8 @@ def _page_items(
         "order": order,
         "page": page,
         "pages": pages,
-        "total": len(ordered),
+        "total": found.total,
+        "by_label_text": found.by_label_text,
         "prev": link(page=str(page - 1)) if page > 1 else None,
         "next": link(page=str(page + 1)) if page < pages else None,
         "sort_links": {
@@ -258,7 +268,15 @@ def _page_items(
             for s in ("label", "year")
         },
     }
-    return ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], nav
+    return found.items, nav
+
+
+def page_cache(request: Request) -> PerVersion:
+    """The app's per-version cache of page aggregates (made on first use)."""
+    cache: PerVersion | None = getattr(request.app.state, "page_cache", None)
+    if cache is None:
+        cache = request.app.state.page_cache = PerVersion()
+    return cache
 
 
 def _resource_context(
@@ -292,9 +310,9 @@ def _resource_context(
         "jsonld": jsonld.script_markup(jsonld.schema_org(view, base)),
     }
     if overview.is_class(view):
-        items = overview.instances(store, view.iri, base_iri=base, lang=lang)
-        if items:
-            ctx["instances"], ctx["nav"] = _page_items(request, items)
+        listed = _instances(request, store, view.iri, base, lang)
+        if listed is not None:
+            ctx["instances"], ctx["nav"] = listed
             ctx["instances_title"] = t["instances_plain"]
     if view.iri == ns:
         ctx["ontology_terms"] = overview.ontology_terms(store, base_iri=base, lang=lang)
