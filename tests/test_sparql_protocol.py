@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode
 import pyoxigraph as ox
 import pytest
 import rdflib
+import rdflib.collection
 from fastapi.testclient import TestClient
 
 from kgraph.store.embedded import EmbeddedStore
@@ -169,9 +170,27 @@ def _boolean(resp_text: str, ctype: str) -> bool:
     return node.text == "true"
 
 
-def test_every_w3c_query_case_is_covered() -> None:
-    assert len(W3C_CASES) == 13
-    assert len({c[0] for c in W3C_CASES}) == 13
+MANIFEST = Path(__file__).resolve().parents[1] / ".cache/w3c-sparql/protocol/manifest.ttl"
+
+
+def w3c_protocol_tests() -> list[str]:
+    """The names of the tests the W3C protocol manifest lists (fetched by `make test`)."""
+    assert MANIFEST.is_file(), f"{MANIFEST} is missing: run scripts/fetch-test-suites.sh"
+    graph = rdflib.Graph().parse(MANIFEST, format="turtle")
+    mf = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
+    entries = next(graph.objects(None, mf.entries))
+    return [str(e).rsplit("#", 1)[1] for e in rdflib.collection.Collection(graph, entries)]
+
+
+def test_every_w3c_protocol_query_case_is_covered() -> None:
+    """Every query test of the W3C manifest is a row here, and every bad-query test a row of
+    BAD_CASES (the update tests are for /update, in test_security_writes)."""
+    listed = w3c_protocol_tests()
+    assert len(listed) == 34  # the manifest as fetched
+    queries = [n for n in listed if n.startswith("query_")]
+    bad = [n for n in listed if n.startswith("bad_query") or n == "bad_multiple_queries"]
+    assert sorted(c[0] for c in W3C_CASES) == sorted(queries)
+    assert set(bad) <= {c[0] for c in BAD_CASES}
 
 
 @pytest.mark.parametrize(
