@@ -227,9 +227,21 @@ def test_w3c_query_case(
 
 
 def test_dataset_parameters_change_the_answer(w3c: TestClient) -> None:
-    # without the protocol dataset, data1 is not in the (empty) default graph
+    # without a dataset the default graph is the union of all graphs (docs/model.md) ...
     resp = w3c.get("/sparql", params={"query": ASK_1_2})
+    assert resp.json()["boolean"] is True
+    # ... and default-graph-uri, FROM and FROM NAMED choose graphs
+    resp = w3c.get("/sparql?" + urlencode({"query": ASK_1_2}) + "&" + g("data0.rdf"))
     assert resp.json()["boolean"] is False
+    from_one = f"ASK FROM <{K}data1.rdf> {{ <{K}data1.rdf> a ?t . <{K}data2.rdf> a ?t }}"
+    assert w3c.get("/sparql", params={"query": from_one}).json()["boolean"] is False
+    named = f"SELECT ?g FROM NAMED <{K}data2.rdf> {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    rows = w3c.get("/sparql", params={"query": named}).json()["results"]["bindings"]
+    assert [r["g"]["value"] for r in rows] == [K + "data2.rdf"]
+    # a triple outside every named graph is found as such
+    outside = "SELECT ?s { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+    rows = w3c.get("/sparql", params={"query": outside}).json()["results"]["bindings"]
+    assert [r["s"]["value"] for r in rows] == ["http://example.org/"]
 
 
 # (name, method, url query string, headers, body, status, words in the message)
@@ -579,7 +591,7 @@ def test_large_result_is_streamed(w3c: TestClient) -> None:
     # ~ 200 k rows from a cross product: more than one chunk, so no Content-Length
     numbers = " ".join(str(i) for i in range(400))
     query = (
-        "SELECT ?a ?b ?n { VALUES ?a { 1 2 3 4 5 6 7 8 9 10 } ?x ?p ?b "
+        "SELECT ?a ?b ?n { VALUES ?a { 1 2 3 4 5 6 7 8 9 10 } ?x <http://xmlns.com/foaf/0.1/name> ?b "
         f"VALUES ?n {{ {numbers} }} VALUES ?m {{ {numbers[:100]} }} }}"
     )
     with w3c.stream(

@@ -91,10 +91,14 @@ def test_dump(tmp_path: Path) -> None:
     store.replace(
         [write(tmp_path / "a.trig", "<id/a> <p> 1 . <g> { <id/b> <p> 2 . }")], base_iri=BASE
     )
-    for fmt, lines in ((NTRIPLES, 1), (NQUADS, 2)):
+    # the default graph is the union (both triples); the dataset holds each once, in its graph
+    for fmt, lines in ((NTRIPLES, 2), (NQUADS, 2)):
         out = io.BytesIO()
         store.dump(fmt, out)
         assert out.getvalue().decode().count("\n") == lines
+    out = io.BytesIO()
+    store.dump(NQUADS, out)
+    assert out.getvalue().decode().count("<http://127.0.0.1:8000/g>") == 1
     out = io.BytesIO()
     store.dump(TURTLE, out)
     assert b"<http://127.0.0.1:8000/id/a>" in out.getvalue()

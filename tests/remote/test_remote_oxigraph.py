@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -10,6 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
@@ -18,7 +20,7 @@ from kgraph.cli import main
 from kgraph.errors import StoreUnavailable
 from kgraph.formats import NTRIPLES, RDF_FORMATS, RESULT_FORMATS
 from kgraph.settings import Settings
-from kgraph.store.remote import META_GRAPH, STAGING_PREFIX, RemoteStore
+from kgraph.store.remote import META_GRAPH, STAGING_PREFIX, Endpoints, RemoteStore
 from kgraph.web.app import create_app
 from tests.servers import wait_until
 
@@ -373,8 +375,76 @@ def test_repository_data_publishes_whole(
     built = local.replace(files, base_iri="http://127.0.0.1:8000/")
     remote = RemoteStore.from_settings(ox_settings(tmp_path, oxigraph, remote_graph=graph))
     assert remote.info().triples == built.triples > 100
-    live = remote.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].value
-    assert int(live) == built.triples
+    for q in (
+        "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",  # the union: each statement once
+        "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }",  # each graph's statements
+    ):
+        assert remote.select(q)[0]["n"].value == local.select(q)[0]["n"].value, q
+
+
+SOURCES = """@prefix ex: <http://example.org/> .
+ex:page1 { ex:report ex:title "Rapport" ; ex:year 2004 ; ex:part [ ex:n 1 ] . }
+ex:page2 { ex:report ex:title "Rapport" . ex:other ex:name "Örebro" . }
+ex:editorial { ex:report ex:topic ex:violence . }
+"""
+GRAPH_QUERIES = [
+    "SELECT ?s ?p ?o { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) }",
+    "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+    'SELECT ?g { GRAPH ?g { <http://example.org/report> ?p "Rapport" } }',
+    "SELECT ?g ?s { GRAPH ?g { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) } }",
+    "SELECT ?o FROM <http://example.org/page2> { ?s ?p ?o }",
+    "SELECT ?g ?o FROM NAMED <http://example.org/editorial> { GRAPH ?g { ?s ?p ?o } }",
+    "SELECT ?o FROM NAMED <http://example.org/editorial> { ?s ?p ?o }",  # no default graph
+    "SELECT ?s { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }",
+    "SELECT ?n { ?r <http://example.org/part> [ <http://example.org/n> ?n ] }",
+]
+
+
+def test_named_graphs_answer_as_on_the_embedded_store(oxigraph: Server, tmp_path: Path) -> None:
+    from kgraph.store.embedded import EmbeddedStore
+
+    data = tmp_path / "sources.trig"
+    data.write_text(SOURCES, encoding="utf-8")
+    settings = ox_settings(tmp_path, oxigraph, remote_graph="urn:test:sources")
+    publish(settings, [data])
+    local = EmbeddedStore(tmp_path / "local", writable=True)
+    local.replace([data], base_iri=settings.server.base_iri)
+    remote = RemoteStore.from_settings(settings)
+
+    def answer(store: object, q: str, **kw: object) -> list[tuple[str, ...]]:
+        rows = store.query(q, **kw).rows()  # type: ignore[attr-defined]
+        return sorted(tuple(str(t.value) for t in r.values()) for r in rows)
+
+    for q in GRAPH_QUERIES:
+        assert answer(remote, q) == answer(local, q), q
+    one = ["http://example.org/page1"]
+    q = "SELECT ?o { ?s ?p ?o FILTER(!isBlank(?o)) }"
+    assert answer(remote, q, default_graphs=one) == answer(local, q, default_graphs=one)
+    assert remote.info().triples == local.info().triples == 7
+    assert set(remote.named_graphs()) == {
+        "http://example.org/page1", "http://example.org/page2", "http://example.org/editorial",
+    }  # fmt: skip
+    # nothing outside the publication: not the meta graph, not another publication
+    assert answer(remote, f"SELECT * FROM <{META_GRAPH}> {{ ?s ?p ?o }}") == []
+    # dumps: the dataset formats hold the graphs, the graph formats the union
+    from kgraph.formats import NQUADS
+
+    nq = io.BytesIO()
+    remote.dump(NQUADS, nq)
+    quads = list(ox.parse(nq.getvalue(), format=ox.RdfFormat.N_QUADS))
+    assert len(quads) == 7 and {q.graph_name.value for q in quads} == set(remote.named_graphs())
+    # the server itself, asked without a dataset, answers from its union default graph
+    direct = RemoteStore(Endpoints(query=oxigraph.urls["query"]), remote.client)
+    raw = direct._run('ASK { <http://example.org/other> ?p "Örebro" }')
+    assert raw.boolean() is True
+
+    # republishing without a graph drops it; readers see the old or the new set whole
+    data.write_text(SOURCES.split("ex:editorial")[0], encoding="utf-8")
+    publish(settings, [data])
+    assert "http://example.org/editorial" not in graphs(remote)
+    assert answer(remote, "SELECT ?o { ?s <http://example.org/topic> ?o }") == []
+    remote.info()  # what every request does first: the graph list is read again with it
+    assert len(remote.named_graphs()) == 2
 
 
 def test_every_web_feature_over_oxigraph(oxigraph: Server, tmp_path: Path) -> None:
@@ -396,7 +466,10 @@ def test_every_web_feature_over_oxigraph(oxigraph: Server, tmp_path: Path) -> No
         assert client.get("/id/board/atlantis.ttl").status_code == 404
         import rdflib
 
-        expected = RemoteStore.from_settings(settings).info().triples
+        # the union (the default graph): each statement once, whatever graphs state it
+        remote = RemoteStore.from_settings(settings)
+        expected = int(remote.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].value)
+        assert expected < remote.info().triples  # some statements are made by several pages
         void = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
         assert void.status_code == 200
         vg = rdflib.Graph().parse(data=void.text, format="turtle")
@@ -410,6 +483,7 @@ def test_every_web_feature_over_oxigraph(oxigraph: Server, tmp_path: Path) -> No
         assert index.status_code == 200, index.text
         names = [d["name"] for d in index.json()["files"]]
         assert any(n.endswith(".nt.gz") for n in names)
+        assert {"kvinnofrid.trig", "kvinnofrid.nq.gz"} <= set(names)  # the graphs, kept
         nt = client.get("/dumps/" + next(n for n in names if n.endswith(".nt.gz")))
         import gzip
 

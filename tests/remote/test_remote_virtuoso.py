@@ -105,3 +105,28 @@ def test_app_over_virtuoso(virtuoso: Server, tmp_path: Path) -> None:
         r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
         assert r.status_code == 400
         assert "rejected the query" in r.text
+
+
+@pytest.mark.parametrize("gsp", [True, False], ids=["graph-store", "insert-data"])
+def test_named_graphs_answer_as_on_the_embedded_store(
+    virtuoso: Server, tmp_path: Path, gsp: bool
+) -> None:
+    from kgraph.store.embedded import EmbeddedStore
+
+    from .test_remote_oxigraph import GRAPH_QUERIES, SOURCES
+
+    data = tmp_path / "sources.trig"
+    data.write_text(SOURCES, encoding="utf-8")
+    graph = f"urn:test:sources-{'gsp' if gsp else 'update'}"
+    publish(writer_settings(tmp_path, virtuoso, gsp=gsp, remote_graph=graph), [data])
+    local = EmbeddedStore(tmp_path / "local", writable=True)
+    local.replace([data], base_iri="http://127.0.0.1:8000/")
+    reader = RemoteStore.from_settings(reader_settings(tmp_path, virtuoso, graph))
+
+    def answer(store: object, q: str) -> list[tuple[str, ...]]:
+        rows = store.query(q).rows()  # type: ignore[attr-defined]
+        return sorted(tuple(str(t.value) for t in r.values()) for r in rows)
+
+    for q in GRAPH_QUERIES:
+        assert answer(reader, q) == answer(local, q), q
+    assert reader.info().triples == local.info().triples

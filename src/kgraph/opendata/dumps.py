@@ -1,10 +1,11 @@
 """Data dumps: the published data as files, one consistent snapshot per store version.
 
-A dump set is a folder holding the default graph as gzipped N-Triples, Turtle,
-JSON-LD and RDF/XML, the whole dataset as gzipped N-Quads when named graphs
-exist, the main tables as CSV (:mod:`kgraph.opendata.tables`), a ``void.ttl``
-describing it, and ``manifest.json`` recording the store
-version the files come from with the size and SHA-256 of each file.
+A dump set is a folder holding the default graph (the union of all graphs) as
+gzipped N-Triples, Turtle, JSON-LD and RDF/XML, the whole dataset with its named
+graphs as TriG and gzipped N-Quads when named graphs exist, the main tables as
+CSV (:mod:`kgraph.opendata.tables`), a ``void.ttl`` describing it, and
+``manifest.json`` recording the store version the files come from with the size
+and SHA-256 of each file.
 
 Files are written into a temporary folder beside the target and renamed into
 place, so a reader never sees half a dump set. The store's ``info().version``
@@ -49,6 +50,7 @@ from kgraph.formats import (
     RDF_FORMATS,
     RDFXML,
     SPARQL_CSV,
+    TRIG,
     TURTLE,
     Format,
     by_name,
@@ -70,6 +72,7 @@ _SPECS: tuple[tuple[str, Format, bool, bool], ...] = (
     ("ttl", TURTLE, False, False),
     ("jsonld", JSONLD, False, False),
     ("rdf", RDFXML, False, False),
+    ("trig", TRIG, False, True),
     ("nq.gz", NQUADS, True, True),
 )
 

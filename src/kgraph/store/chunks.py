@@ -1,11 +1,14 @@
-"""RDF files → one N-Triples file cut into upload-sized chunks.
+"""RDF files → N-Triples files cut into upload-sized chunks, one per graph.
 
 A remote store is filled by many requests, and a blank node label means the
 same node only within one request. So the triples are first merged into a
 scratch pyoxigraph store (which also removes duplicates, giving the exact
 count the remote graph must end up with), then written as N-Triples with every
 group of triples connected through blank nodes kept inside a single chunk.
-Quads in named graphs are flattened into the one published graph.
+
+:func:`prepare` flattens everything into one graph; :func:`prepare_dataset`
+gives the union (the published graph, which queries use as their default
+graph) and one upload per named graph, under its own name.
 
 >>> import tempfile, pathlib
 >>> tmp = pathlib.Path(tempfile.mkdtemp())
@@ -25,9 +28,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kgraph.errors import RdfSyntaxError, StoreError
+from kgraph.errors import BadRequest, RdfSyntaxError, StoreError
 from kgraph.store.embedded import rdf_file_format
 from kgraph.store.safe_input import check_file
+from kgraph.store.union import add_union, has_named_graphs
 
 QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 _BATCH = 100_000
@@ -47,6 +51,8 @@ class Upload:
 
     def read(self) -> Iterator[tuple[bytes, int]]:
         """Each chunk's bytes with the byte offset reached after it."""
+        if not self.chunks:
+            return
         with self.path.open("rb") as fh:
             for start, end in self.chunks:
                 fh.seek(start)
@@ -54,23 +60,78 @@ class Upload:
 
 
 def prepare(files: Sequence[Path], *, base_iri: str, workdir: Path, chunk_bytes: int) -> Upload:
-    """Parse ``files`` into ``workdir``/upload.nt cut into chunks of about ``chunk_bytes``.
+    """Parse ``files`` into ``workdir``/upload.nt cut into chunks of about ``chunk_bytes``;
+    quads in named graphs are flattened into the one graph.
 
     Raises RdfSyntaxError (file:line:col) for a file that does not parse, StoreError.
     """
     scratch = ox.Store(str(workdir / "scratch"))
     for path in files:
-        _load(scratch, path, base_iri)
-    triples = len(scratch)
-    out = workdir / "upload.nt"
+        _load(scratch, path, base_iri, keep_graphs=False)
+    upload = _write(scratch, ox.DefaultGraph(), workdir / "upload.nt", chunk_bytes)
+    del scratch
+    return upload
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A dataset ready to upload: its union and each named graph (by IRI)."""
+
+    union: Upload
+    graphs: dict[str, Upload]
+    statements: int  # what the dataset holds: the named graphs' quads, or the union's triples
+
+    @property
+    def uploads(self) -> list[Upload]:
+        return [self.union, *self.graphs.values()]
+
+
+def prepare_dataset(
+    files: Sequence[Path], *, base_iri: str, workdir: Path, chunk_bytes: int
+) -> Prepared:
+    """Parse ``files`` keeping their named graphs: ``workdir``/upload.nt holds the union of
+    everything, ``graph-<n>.nt`` each named graph.
+
+    Raises RdfSyntaxError, StoreError, and BadRequest when the files put statements both
+    in named graphs and outside them (a remote store keeps no third kind of graph).
+    """
+    scratch = ox.Store(str(workdir / "scratch"))
+    for path in files:
+        _load(scratch, path, base_iri, keep_graphs=True)
+    graphs: dict[str, Upload] = {}
+    statements = len(scratch)
+    if has_named_graphs(scratch):
+        outside = sum(1 for _ in scratch.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        if outside:
+            raise BadRequest(
+                f"{outside} statement(s) outside every named graph, beside named graphs: "
+                "a remote store publishes either one graph or named graphs and their union"
+            )
+        for n, graph in enumerate(sorted(scratch.named_graphs(), key=lambda g: g.value)):
+            graphs[graph.value] = _write(scratch, graph, workdir / f"graph-{n}.nt", chunk_bytes)
+        # The union is not uploaded: the remote store adds the named graphs together
+        # (a blank node stays one node in its graph and in the union); only its size.
+        add_union(scratch)
+        union_size = sum(1 for _ in scratch.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        union = Upload(workdir / "upload.nt", [], union_size)
+    else:
+        union = _write(scratch, ox.DefaultGraph(), workdir / "upload.nt", chunk_bytes)
+    del scratch
+    return Prepared(union, graphs, statements)
+
+
+def _write(scratch: ox.Store, graph: Any, out: Path, chunk_bytes: int) -> Upload:
+    """``graph`` of ``scratch`` as N-Triples chunks (blank-node groups kept whole)."""
     writer = _ChunkWriter(out, chunk_bytes)
     unit = max(1, min(1000, chunk_bytes // 150))  # triples serialised at once
     plain: list[Any] = []
-    linked: list[Any] = []
-    for quad in scratch.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+    bnode_triples: list[Any] = []
+    triples = 0
+    for quad in scratch.quads_for_pattern(None, None, None, graph):
+        triples += 1
         triple = ox.Triple(quad.subject, quad.predicate, quad.object)
         if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
-            linked.append(triple)
+            bnode_triples.append(triple)
             continue
         plain.append(triple)
         if len(plain) >= unit:
@@ -78,9 +139,8 @@ def prepare(files: Sequence[Path], *, base_iri: str, workdir: Path, chunk_bytes:
             plain.clear()
     if plain:
         writer.add(_nt(plain))
-    for group in _connected(linked):
+    for group in _connected(bnode_triples):
         writer.add(_nt(group))
-    del scratch
     return Upload(out, writer.close(), triples)
 
 
@@ -88,23 +148,25 @@ def _nt(triples: list[Any]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-def _load(store: ox.Store, path: Path, base_iri: str) -> None:
+def _load(store: ox.Store, path: Path, base_iri: str, *, keep_graphs: bool) -> None:
     check_file(path)
     fmt = rdf_file_format(path)
     try:
         if path.name.endswith(".gz"):
             with gzip.open(path, "rb") as fh:
-                _load_from(store, fh, None, fmt, base_iri)
+                _load_from(store, fh, None, fmt, base_iri, keep_graphs)
         else:
-            _load_from(store, None, str(path), fmt, base_iri)
+            _load_from(store, None, str(path), fmt, base_iri, keep_graphs)
     except SyntaxError as exc:
         raise RdfSyntaxError(str(path), exc.lineno, exc.offset, exc.msg or str(exc)) from exc
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise StoreError(f"{path}: cannot load: {exc}") from exc
 
 
-def _load_from(store: ox.Store, fh: Any, path: str | None, fmt: Any, base_iri: str) -> None:
-    if fmt not in QUAD_FORMATS:
+def _load_from(
+    store: ox.Store, fh: Any, path: str | None, fmt: Any, base_iri: str, keep_graphs: bool
+) -> None:
+    if fmt not in QUAD_FORMATS or keep_graphs:
         store.bulk_load(fh, path=path, format=fmt, base_iri=base_iri)
         return
     batch: list[Any] = []

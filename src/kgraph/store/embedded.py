@@ -11,6 +11,13 @@ A new version is written beside the served one and made current by replacing
 the symlink with ``os.replace`` (atomic on POSIX), so readers never see half a
 build, and a build killed at any point leaves the previous version current.
 Readers open versions read-only and follow the symlink on every request.
+
+Named graphs: the default graph is the union of all graphs, materialised at
+every load and update (:mod:`kgraph.store.union`), so a query without ``GRAPH``
+or a dataset sees every statement once, and ``FROM``, ``FROM NAMED``,
+``default-graph-uri`` and ``named-graph-uri`` choose graphs as SPARQL defines.
+``info().triples`` counts what the dataset holds (named-graph quads and
+default-graph triples outside them), not the derived copy.
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ from kgraph.formats import Format, for_file
 from kgraph.store.base import GraphStore, Progress, QueryKind, QueryResult, Row, StoreInfo
 from kgraph.store.results import write_select
 from kgraph.store.safe_input import check_file
+from kgraph.store.union import add_union, dataset_quads, has_named_graphs, rederive_union
+from kgraph.store.union import statements as count_statements
 
 KEEP_VERSIONS = 2  # the current one and the one before it
 
@@ -260,12 +269,16 @@ class EmbeddedStore(GraphStore):
         )
 
     def dump(self, fmt: Format, out: IO[bytes]) -> None:
+        """The union (the default graph) in a graph format; the named graphs and the
+        triples outside them in a dataset format."""
         _, store = self._snapshot()
-        kwargs: dict[str, Any] = {} if fmt.dataset else {"from_graph": ox.DefaultGraph()}
         rdf_format = ox.RdfFormat.from_media_type(fmt.media_type)
         if rdf_format is None:
             raise StoreError(f"cannot dump as {fmt.media_type}")
-        store.dump(out, format=rdf_format, **kwargs)
+        if fmt.dataset:
+            ox.serialize(dataset_quads(store), out, rdf_format)
+        else:
+            store.dump(out, format=rdf_format, from_graph=ox.DefaultGraph())
 
     # -- writing -----------------------------------------------------------
 
@@ -285,14 +298,6 @@ class EmbeddedStore(GraphStore):
         versions = self.root / "versions"
         versions.mkdir(parents=True, exist_ok=True)
         return version, versions / f".tmp-{version}"
-
-    @staticmethod
-    def _flush_and_count(store: ox.Store) -> int:
-        """Flush ``store`` and count its quads; the caller then drops its last reference,
-        which closes it (before its directory is renamed: RocksDB closing in a moved
-        directory took a second at 1 M triples)."""
-        store.flush()
-        return len(store)
 
     def _commit(self, version: str, tmp: Path, triples: int, files: list[str]) -> StoreInfo:
         """Make ``tmp`` the served version: metadata, rename, symlink swap, prune."""
@@ -344,7 +349,10 @@ class EmbeddedStore(GraphStore):
                     done += path.stat().st_size
                     if progress:
                         progress(done, total)
-                triples = self._flush_and_count(store)
+                triples = len(store)
+                if has_named_graphs(store):
+                    add_union(store)
+                store.flush()
                 del store
                 return self._commit(version, tmp, triples, [str(f) for f in files])
             except BaseException:
@@ -353,11 +361,17 @@ class EmbeddedStore(GraphStore):
 
     @staticmethod
     def _load_file(store: ox.Store, path: Path, base_iri: str, graph: str | None = None) -> None:
+        """Load ``path`` into ``store``; with ``graph``, every statement (a dataset's too)
+        goes into that named graph. The caller drops its last reference to a store it
+        wrote to close it (before its directory is renamed: RocksDB closing in a moved
+        directory took a second at 1 M triples)."""
         check_file(path)
         fmt = rdf_file_format(path)
         to: dict[str, Any] = {"to_graph": ox.NamedNode(graph)} if graph else {}
         try:
-            if path.name.endswith(".gz"):
+            if graph and fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+                _load_into(store, path, fmt, base_iri, ox.NamedNode(graph))
+            elif path.name.endswith(".gz"):
                 with gzip.open(path, "rb") as fh:
                     store.bulk_load(cast(IO[bytes], fh), format=fmt, base_iri=base_iri, **to)
             else:
@@ -368,6 +382,8 @@ class EmbeddedStore(GraphStore):
             raise StoreError(f"{path}: cannot load: {exc}") from exc
 
     def update(self, sparql_update: str) -> StoreInfo:
+        """Apply the update to a copy of the served version, derive the union again, and
+        serve the copy. Raises QuerySyntaxError, StoreError."""
         with self._write_lock():
             _, current = self._snapshot()
             version, tmp = self._new_version_dir()
@@ -378,7 +394,9 @@ class EmbeddedStore(GraphStore):
                     store.update(sparql_update)
                 except SyntaxError as exc:
                     raise _syntax_error(exc) from exc
-                triples = self._flush_and_count(store)
+                rederive_union(store, current)
+                store.flush()
+                triples = count_statements(store)
                 del store
                 return self._commit(version, tmp, triples, self._meta.get("files", []))
             except BaseException:
@@ -392,3 +410,10 @@ class EmbeddedStore(GraphStore):
                 self._root_fd = None
             self._store = None
             self._version = None
+
+
+def _load_into(store: ox.Store, path: Path, fmt: ox.RdfFormat, base_iri: str, graph: Any) -> None:
+    """A dataset file's statements, whatever graph they are in, into ``graph``."""
+    with gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb") as fh:
+        quads = ox.parse(cast(IO[bytes], fh), format=fmt, base_iri=base_iri)
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)

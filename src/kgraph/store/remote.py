@@ -1,19 +1,24 @@
 """The remote store: any SPARQL 1.1 store, spoken to over standard HTTP only.
 
-- queries: the SPARQL 1.1 Protocol through SPARQLWrapper, always scoped to the
-  published graph with ``default-graph-uri`` (without it Virtuoso answers from
-  every graph, its own system triples included);
+- queries: the SPARQL 1.1 Protocol through SPARQLWrapper, always scoped with
+  ``default-graph-uri`` to the published graph (the union of the publication's
+  graphs) and ``named-graph-uri`` to its named graphs (without them Virtuoso
+  answers from every graph, its own system triples included): see
+  :mod:`kgraph.store.remote_protocol`. The server may or may not have a union
+  default graph (Oxigraph's ``--union-default-graph``);
 - writes: SPARQL 1.1 Update, and the Graph Store HTTP Protocol when its URL is
   set (faster uploads); otherwise ``INSERT DATA``;
-- metadata: publish writes ``<graph> kgm:version/kgm:triples/kgm:modified`` into
-  the side graph ``<urn:kgraph:meta>`` in the same request that moves the new
-  data in, so every kgraph instance reading the store reports the same version.
+- metadata: publish writes ``<graph> kgm:version/kgm:triples/kgm:modified`` and
+  ``kgm:graph`` (each named graph) into the side graph ``<urn:kgraph:meta>`` in
+  the request that moves the new data in, so every reader sees one version.
 
-A publish (:meth:`RemoteStore.replace`) uploads into a fresh staging graph in
-chunks, checks the triple count there, then ``MOVE``s it onto the published
-graph in one update. Until that update the published graph is untouched; on
-any failure the staging graph is dropped (best effort: a killed publisher's
-leftovers are listed in the meta graph and dropped by the next publish).
+A publish (:meth:`RemoteStore.replace`) uploads the union and each named graph
+(under its own IRI) into fresh staging graphs in chunks, checks the counts, then
+``MOVE``s them all onto the published graphs in one update, which also drops
+the named graphs the new data no longer has. Until then the published graphs
+are untouched; on any failure the staging graphs are dropped (best effort: a
+killed publisher's leftovers are listed in the meta graph and dropped by the
+next publish).
 
 >>> store = RemoteStore(Endpoints(query="http://127.0.0.1:7878/query"), HttpClient())
 >>> store.endpoints.graph
@@ -23,9 +28,7 @@ leftovers are listed in the meta graph and dropped by the next publish).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import re
 import tempfile
 import urllib.parse
 import uuid
@@ -35,15 +38,29 @@ from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
-from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+from SPARQLWrapper import POST, URLENCODED
 
-from kgraph.errors import ConfigError, QueryTimeout, RemoteStoreError, StoreError
-from kgraph.formats import FORM, NTRIPLES, RDFXML, SPARQL_JSON, SPARQL_XML, TURTLE, Format
+from kgraph.errors import ConfigError, RemoteStoreError, StoreError
+from kgraph.formats import FORM, NQUADS, NTRIPLES, TURTLE, Format
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore, Progress, QueryResult, StoreInfo
-from kgraph.store.chunks import Upload, prepare
-from kgraph.store.http import HttpClient, Response, make_request
+from kgraph.store.chunks import Prepared, Upload, prepare_dataset
+from kgraph.store.embedded import oxi_format
+from kgraph.store.http import HttpClient, make_request
+from kgraph.store.remote_protocol import (
+    ACCEPT_GRAPH,
+    ACCEPT_RESULTS,
+    Wrapper,
+    accept_for,
+    dataset_clauses,
+    scoped,
+)
+from kgraph.store.remote_protocol import sparql_iri as _iri
+from kgraph.store.remote_protocol import sparql_string as _lit
 from kgraph.store.remote_result import RemoteResult
+from kgraph.store.union import update_dataset_file
+
+__all__ = ["ACCEPT_GRAPH", "ACCEPT_RESULTS", "Endpoints", "RemoteStore", "accept_for"]
 
 log = logging.getLogger(__name__)
 ChunkHook = Callable[[int, int], None]  # (chunk number from 1, chunks in all)
@@ -54,9 +71,6 @@ EMPTY_GRAPH = "urn:kgraph:empty"  # asked for when a query names only graphs we 
 KGM = "urn:kgraph:meta#"
 STAGING_PREFIX = "urn:kgraph:staging:"
 CHUNK_BYTES = 4 * 1024 * 1024
-ACCEPT_RESULTS = f"{SPARQL_JSON.media_type}, {SPARQL_XML.media_type};q=0.8"
-ACCEPT_GRAPH = f"{NTRIPLES.media_type}, {TURTLE.media_type};q=0.9, {RDFXML.media_type};q=0.5"
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -68,48 +82,6 @@ class Endpoints:
     update: str | None = None
     graph_store: str | None = None
     graph: str = DEFAULT_GRAPH
-
-
-def _iri(value: str) -> str:
-    if not value or any(c in value for c in '<>"{}|^`\\ \n'):
-        raise ConfigError(f"not an IRI: {value!r}")
-    return f"<{value}>"
-
-
-def accept_for(sparql: str) -> str:
-    """The Accept header for a query: graph formats for CONSTRUCT/DESCRIBE, results otherwise.
-
-    Some stores (Virtuoso) answer a CONSTRUCT in a results format if asked to.
-
-    >>> accept_for("PREFIX a: <http://x#select> # ask\\nDESCRIBE <x>") == ACCEPT_GRAPH
-    True
-    """
-    prologue_free = re.sub(r"#[^\n]*", " ", re.sub(r"<[^<>\"\s]*>", " ", sparql))
-    found = _FORM.search(prologue_free)
-    graph = found is not None and found.group(1).upper() in ("CONSTRUCT", "DESCRIBE")
-    return ACCEPT_GRAPH if graph else ACCEPT_RESULTS
-
-
-def _lit(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)  # a valid SPARQL string literal
-
-
-class _Wrapper(SPARQLWrapper):
-    """SPARQLWrapper building the protocol request; our client sends it (auth, retries)."""
-
-    def __init__(self, endpoint: str, client: HttpClient) -> None:
-        super().__init__(endpoint)
-        self._client = client
-
-    def _parseQueryType(self, query: str) -> str:
-        # The query form is learnt from the answer's media type; SPARQLWrapper's
-        # guess only picks an Accept header (ours replaces it) and warns on
-        # queries it cannot classify.
-        return "SELECT"
-
-    def send(self) -> Response:
-        request = self._createRequest()
-        return self._client.send(request, what="query", timeout_error=QueryTimeout)
 
 
 # -- the store -------------------------------------------------------------------
@@ -134,6 +106,7 @@ class RemoteStore(GraphStore):
         self.client = client
         self.chunk_bytes = chunk_bytes
         self.on_chunk = on_chunk  # tests use it to break a publish half-way
+        self._graphs: list[str] | None = None  # the named graphs, as the meta graph last said
         _iri(endpoints.graph)
 
     @classmethod
@@ -166,7 +139,7 @@ class RemoteStore(GraphStore):
     # -- reading ---------------------------------------------------------------
 
     def _run(self, sparql: str, params: Sequence[tuple[str, str]] = ()) -> RemoteResult:
-        wrapper = _Wrapper(self.endpoints.query, self.client)
+        wrapper = Wrapper(self.endpoints.query, self.client)
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setOnlyConneg(True)  # no format=/output= parameters: Accept decides
@@ -191,32 +164,41 @@ class RemoteStore(GraphStore):
         named_graphs: Sequence[str] | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        """Run ``sparql`` over the published graph only (its default and only named graph).
+        """Run ``sparql`` over the publication: its union as the default graph, its named
+        graphs as the named graphs.
 
-        Graphs the caller names are kept only if they are the published graph,
-        so no query reaches other graphs of the remote store.
+        Graphs the caller names (protocol parameters, else the query's ``FROM`` and
+        ``FROM NAMED``) are kept only if they are graphs of the publication, so no query
+        reaches other graphs of the remote store.
         """
         graph = self.endpoints.graph
-
-        def scoped(asked: Sequence[str] | None) -> str:
-            return graph if asked is None or graph in asked else EMPTY_GRAPH
-
+        named = self.named_graphs()
+        if default_graphs is None and named_graphs is None:
+            in_query = dataset_clauses(sparql, base_iri)
+            if any(in_query):  # FROM without FROM NAMED: no named graphs, and vice versa
+                default_graphs, named_graphs = in_query
+        allowed = {graph, *named}
         params = [
-            ("default-graph-uri", scoped(default_graphs)),
-            ("named-graph-uri", scoped(named_graphs)),
+            ("default-graph-uri", g)
+            for g in scoped(default_graphs, fallback=[graph], allowed=allowed, empty=EMPTY_GRAPH)
+        ] + [
+            ("named-graph-uri", g)
+            for g in scoped(named_graphs, fallback=named, allowed=allowed, empty=EMPTY_GRAPH)
         ]
         if base_iri:
             sparql = f"BASE {_iri(base_iri)}\n{sparql}"
         return self._run(sparql, params)
 
-    def _meta(self) -> dict[str, str]:
+    def named_graphs(self) -> list[str]:
+        """The publication's named graphs (from the meta graph, read again by :meth:`info`)."""
+        return self._graphs if self._graphs is not None else self._meta()[1]
+
+    def _meta(self) -> tuple[dict[str, str], list[str]]:
         graph = _iri(self.endpoints.graph)
         rows = self._run(f"SELECT ?p ?o WHERE {{ GRAPH <{META_GRAPH}> {{ {graph} ?p ?o }} }}")
-        meta = {}
-        for row in rows.rows():
-            if row["p"].value.startswith(KGM):
-                meta[row["p"].value[len(KGM) :]] = row["o"].value
-        return meta
+        found = [(r["p"].value.removeprefix(KGM), r["o"].value) for r in rows.rows()]
+        self._graphs = sorted(o for p, o in found if p == "graph")
+        return {p: o for p, o in found if p != "graph" and ":" not in p}, self._graphs
 
     def _count(self, graph: str) -> int:
         sparql = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}"
@@ -229,7 +211,7 @@ class RemoteStore(GraphStore):
         A graph filled by other means (no metadata) reports its live triple count
         and a version derived from it.
         """
-        meta = self._meta()
+        meta = self._meta()[0]
         triples = int(meta["triples"]) if "triples" in meta else self._count(self.endpoints.graph)
         return StoreInfo(
             version=meta.get("version", f"unpublished-{triples}"),
@@ -237,29 +219,39 @@ class RemoteStore(GraphStore):
             modified=meta.get("modified", ""),
             backend="remote",
             location=self.endpoints.query,
-            extra={"graph": self.endpoints.graph},
+            extra={"graph": self.endpoints.graph, "graphs": list(self._graphs or [])},
         )
 
     def dump(self, fmt: Format, out: IO[bytes]) -> None:
-        """The published graph in ``fmt`` (its triples in the default graph of dataset formats)."""
-        if self.endpoints.graph_store:
-            url = self._gsp_url(self.endpoints.graph)
-            request = make_request(url, headers={"Accept": NTRIPLES.media_type})
-            with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as buf:
-                response = self.client.send(request, what="graph download", out=buf)
-                if fmt is NTRIPLES and response.media_type == NTRIPLES.media_type:
-                    buf.seek(0)
-                    while data := buf.read(1024 * 1024):
-                        out.write(data)
-                    return
-                buf.seek(0)
-                result = RemoteResult(buf.read(), response.media_type or TURTLE.media_type)
-        else:
-            result = self._run(
-                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-                [("default-graph-uri", self.endpoints.graph)],
+        """The published union in a graph format; in a dataset format the named graphs (or,
+        without any, the union as the default graph)."""
+        named = self.named_graphs() if fmt.dataset else []
+        if named:
+            quads = (
+                ox.Quad(row["s"], row["p"], row["o"], ox.NamedNode(g))
+                for g in named
+                for row in self._fetch(g, None).rows()
             )
-        result.serialize(fmt, out)
+            ox.serialize(quads, out, oxi_format(fmt))  # type: ignore[arg-type]
+            return
+        self._fetch(self.endpoints.graph, out if fmt is NTRIPLES else None).serialize(fmt, out)
+
+    def _fetch(self, graph: str, nt_out: IO[bytes] | None) -> RemoteResult:
+        """The triples of ``graph``; written straight to ``nt_out`` (and an empty result
+        returned) when the store sends N-Triples and the caller wants N-Triples."""
+        if not self.endpoints.graph_store:
+            return self._run(
+                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", [("default-graph-uri", graph)]
+            )
+        request = make_request(self._gsp_url(graph), headers={"Accept": NTRIPLES.media_type})
+        with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as buf:
+            response = self.client.send(request, what="graph download", out=buf)
+            buf.seek(0)
+            if nt_out is not None and response.media_type == NTRIPLES.media_type:
+                while data := buf.read(1024 * 1024):
+                    nt_out.write(data)
+                return RemoteResult(b"", NTRIPLES.media_type)
+            return RemoteResult(buf.read(), response.media_type or TURTLE.media_type)
 
     # -- writing ---------------------------------------------------------------
 
@@ -324,58 +316,92 @@ class RemoteStore(GraphStore):
         """
         self._update_url()
         with tempfile.TemporaryDirectory(prefix="kgraph-publish-") as tmp:
-            upload = prepare(
+            prepared = prepare_dataset(
                 files, base_iri=base_iri, workdir=Path(tmp), chunk_bytes=self.chunk_bytes
             )
-            return self._publish(upload, progress)
+            return self._publish(prepared, progress)
 
-    def _publish(self, upload: Upload, progress: Progress | None) -> StoreInfo:
+    def _publish(self, prepared: Prepared, progress: Progress | None) -> StoreInfo:
         target = self.endpoints.graph
+        old_graphs = self.named_graphs()
         self._drop_leftovers()
-        staging = f"{STAGING_PREFIX}{uuid.uuid4().hex}"
+        run = uuid.uuid4().hex
+        # (staging graph, final graph, upload): the union first, then each named graph
+        moves = [(f"{STAGING_PREFIX}{run}", target, prepared.union)] + [
+            (f"{STAGING_PREFIX}{run}-{n}", graph, upload)
+            for n, (graph, upload) in enumerate(prepared.graphs.items())
+        ]
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        registered = " . ".join(
+            f"{_iri(staging)} <{KGM}stagingFor> {_iri(target)} ; <{KGM}started> {_lit(now)}"
+            for staging, _, _ in moves
+        )
         self._update(
-            f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {_iri(staging)} <{KGM}stagingFor> "
-            f"{_iri(target)} ; <{KGM}started> {_lit(now)} }} }}",
+            f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {registered} }} }}",
             what="staging graph set-up",
         )
         moved = False
         try:
-            total = upload.total_bytes
-            for number, (data, done) in enumerate(upload.read(), start=1):
+            self._upload_all(moves, progress)
+            version = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+            meta = _iri(target)
+            # MOVE fails on a missing source graph, which is what an empty upload leaves
+            switch = [
+                f"MOVE GRAPH {_iri(staging)} TO GRAPH {_iri(graph)}"
+                if upload.triples
+                else f"DROP SILENT GRAPH {_iri(graph)}"
+                for staging, graph, upload in moves
+            ]
+            switch += [
+                f"DROP SILENT GRAPH {_iri(g)}" for g in old_graphs if g not in prepared.graphs
+            ]
+            switch += [
+                f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {_iri(g)} ?p ?o }} }}"
+                for g in (target, *(staging for staging, _, _ in moves))
+            ]
+            listed = "".join(f" ; <{KGM}graph> {_iri(g)}" for g in prepared.graphs)
+            switch.append(
+                f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {meta} "
+                f"<{KGM}version> {_lit(version)} ; <{KGM}triples> {prepared.statements} ; "
+                f'<{KGM}modified> "{now}"^^<{XSD}dateTime>{listed} }} }}'
+            )
+            moved = True  # from here on, a failure may have happened after the move
+            self._update(" ;\n".join(switch), what="switch to the new graphs", idempotent=False)
+        except BaseException:
+            if not moved:
+                for staging, _, _ in moves:
+                    self._clean_up(staging)
+            raise
+        return self.info()
+
+    def _upload_all(self, moves: list[tuple[str, str, Upload]], progress: Progress | None) -> None:
+        """Every upload into its staging graph, then each staging graph's count checked."""
+        total = sum(upload.total_bytes for _, _, upload in moves)
+        chunks = sum(len(upload.chunks) for _, _, upload in moves)
+        done_before, number = 0, 0
+        for staging, _, upload in moves:
+            for data, done in upload.read():
                 self._upload_chunk(staging, data)
+                number += 1
                 if progress:
-                    progress(done, total)
+                    progress(done_before + done, total)
                 if self.on_chunk:
-                    self.on_chunk(number, len(upload.chunks))
+                    self.on_chunk(number, chunks)
+            done_before += upload.total_bytes
+        if len(moves) > 1:  # the union of the named graphs, each blank node one node
+            union = _iri(moves[0][0])
+            self._update(
+                " ;\n".join(f"ADD {_iri(staging)} TO {union}" for staging, _, _ in moves[1:]),
+                what="union of the named graphs",
+            )
+        for staging, graph, upload in moves:
             found = self._count(staging)
             if found != upload.triples:
                 raise RemoteStoreError(
                     f"remote store {self.endpoints.update} holds {found} triples after the "
-                    f"upload, expected {upload.triples}; the published graph was not changed"
+                    f"upload of <{graph}>, expected {upload.triples}; the published graphs "
+                    "were not changed"
                 )
-            version = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-            meta = _iri(target)
-            # MOVE fails on a missing source graph, which is what an empty upload leaves
-            switch = f"MOVE GRAPH {_iri(staging)} TO GRAPH {meta}"
-            if not found:
-                switch = f"DROP SILENT GRAPH {meta}"
-            moved = True  # from here on, a failure may have happened after the move
-            self._update(
-                f"{switch} ;\n"
-                f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {meta} ?p ?o }} }} ;\n"
-                f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {_iri(staging)} ?p ?o }} }} ;\n"
-                f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {meta} "
-                f"<{KGM}version> {_lit(version)} ; <{KGM}triples> {upload.triples} ; "
-                f'<{KGM}modified> "{now}"^^<{XSD}dateTime> }} }}',
-                what="switch to the new graph",
-                idempotent=False,
-            )
-        except BaseException:
-            if not moved:
-                self._clean_up(staging)
-            raise
-        return self.info()
 
     def _clean_up(self, staging: str) -> None:
         try:
@@ -384,30 +410,28 @@ class RemoteStore(GraphStore):
             log.warning("could not drop staging graph %s: %s", staging, exc)
 
     def update(self, sparql_update: str) -> StoreInfo:
-        """Apply ``sparql_update`` to the published graph as one new version.
+        """Apply ``sparql_update`` to the publication as one new version.
 
-        The graph is read, updated in a scratch store with the embedded store's
-        semantics (the published graph as the default graph), and published
-        again like :meth:`replace`, so readers never see a partial update.
-        Raises QuerySyntaxError, StoreError.
+        The publication is read, updated in a scratch store with the embedded store's
+        semantics (the union as the default graph, derived again after the update),
+        and published again like :meth:`replace`, so readers never see a partial update.
+        Raises QuerySyntaxError, BadRequest (statements left outside the named graphs),
+        StoreError.
         """
         from kgraph.store.embedded import _syntax_error
 
         self._update_url()  # fail before reading anything
         with tempfile.TemporaryDirectory(prefix="kgraph-update-") as tmp:
-            current = Path(tmp) / "current.nt"
+            current, updated = Path(tmp) / "current.nq", Path(tmp) / "updated.nq"
             with current.open("wb") as fh:
-                self.dump(NTRIPLES, fh)
-            scratch = ox.Store()
-            scratch.bulk_load(path=str(current), format=ox.RdfFormat.N_TRIPLES)
+                self.dump(NQUADS, fh)
             try:
-                scratch.update(sparql_update)
+                update_dataset_file(current, sparql_update, updated)
             except SyntaxError as exc:
                 raise _syntax_error(exc) from exc
-            updated = Path(tmp) / "updated.nq"
-            scratch.dump(str(updated), format=ox.RdfFormat.N_QUADS)
-            del scratch
             work = Path(tmp) / "work"
             work.mkdir()
-            upload = prepare([updated], base_iri="urn:x:", workdir=work, chunk_bytes=CHUNK_BYTES)
-            return self._publish(upload, None)
+            prepared = prepare_dataset(
+                [updated], base_iri="urn:x:", workdir=work, chunk_bytes=CHUNK_BYTES
+            )
+            return self._publish(prepared, None)
