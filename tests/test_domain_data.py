@@ -1,16 +1,19 @@
 """Domain data tests: the graph in ontology/ and data/ against the five seed pages.
 
-rdflib only; no kgraph imports. The data is loaded with a fixed base IRI.
+rdflib only; no kgraph imports. The data (TriG: every statement in a named graph,
+see docs/model.md) is loaded with a fixed base IRI; ``g`` is the union of all graphs
+(what the SPARQL endpoint answers from), ``graphs`` each named graph by its IRI.
+The facts each page states are checked one by one in tests/test_source_facts.py.
 """
 
-import glob
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = "http://example.org/"
@@ -22,8 +25,9 @@ SCHEMA = Namespace("https://schema.org/")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+KG = Namespace(BASE + "def/")
 
-# Seed file (by its number prefix) -> the page resource that represents it.
+# Seed file (by its number prefix) -> the page resource that represents it, and its graph.
 PAGES = {
     "000": "id/page/nck-lansstyrelsen-kalmar",
     "001": "id/page/nck-lansstyrelsen-blekinge",
@@ -31,22 +35,55 @@ PAGES = {
     "003": "id/page/nck-lansstyrelsen-vastmanland",
     "004": "id/page/nck-lansstyrelsen-orebro",
 }
+PAGE_GRAPHS = {k: v.replace("id/page/", "id/graph/") for k, v in PAGES.items()}
 
 
 def iri(path):
     return URIRef(BASE + path)
 
 
+def data_files():
+    files = sorted((REPO / "ontology").glob("*.trig")) + sorted((REPO / "data").glob("*.trig"))
+    assert len(files) >= 10, files
+    others = [f for f in (REPO / "data").iterdir() if f.suffix != ".trig"]
+    assert others == [], "every data file is TriG: each statement in a named graph"
+    return files
+
+
 @pytest.fixture(scope="module")
-def g():
-    graph = Graph()
-    files = sorted(
-        glob.glob(str(REPO / "ontology" / "*.ttl")) + glob.glob(str(REPO / "data" / "*.ttl"))
-    )
-    assert files
-    for f in files:
-        graph.parse(f, format="turtle", publicID=BASE)
-    return graph
+def ds():
+    dataset = Dataset()
+    for f in data_files():
+        dataset.parse(f, format="trig", publicID=BASE)
+    return dataset
+
+
+@pytest.fixture(scope="module")
+def graphs(ds):
+    """Each named graph, by IRI, as a plain graph."""
+    out = {}
+    for s, p, o, c in ds.quads((None, None, None, None)):
+        out.setdefault(c, Graph()).add((s, p, o))
+    return out
+
+
+@pytest.fixture(scope="module")
+def g(graphs):
+    """The union of all graphs: what a query without GRAPH sees."""
+    union = Graph()
+    for graph in graphs.values():
+        union += graph
+    return union
+
+
+def page_text(seed):
+    path = next(SEEDS.glob(f"{seed}_*.txt"))
+    return path.read_text(encoding="utf-8")
+
+
+def normal(text):
+    """NFC, NBSP as space, runs of white space as one space."""
+    return " ".join(unicodedata.normalize("NFC", text).replace("\u00a0", " ").split())
 
 
 # ------------------------------------------------------------------ seed pages
@@ -74,19 +111,21 @@ def seed_files():
 
 
 @pytest.mark.parametrize("seed", seed_files(), ids=lambda p: p.name[:3])
-def test_seed_publications_in_graph(g, seed):
+def test_seed_publications_in_graph(g, graphs, seed):
     page = iri(PAGES[seed.name[:3]])
+    own = graphs[iri(PAGE_GRAPHS[seed.name[:3]])]  # what the page itself states
     assert (page, RDF.type, FOAF.Document) in g
     titles = seed_titles(seed)
     assert titles, seed
     for title in titles:
         pubs = [
             s
-            for s in g.subjects(DCT.title, Literal(title, lang="sv"))
-            if (s, RDF.type, DCT.BibliographicResource) in g
+            for s in own.subjects(DCT.title, Literal(title, lang="sv"))
+            if (s, RDF.type, DCT.BibliographicResource) in own
         ]
         assert len(pubs) == 1, f"{title!r}: {pubs}"
-        assert (pubs[0], PROV.wasDerivedFrom, page) in g, title
+        assert (pubs[0], PROV.wasDerivedFrom, page) in own, title
+        assert len(set(g.subjects(DCT.title, Literal(title, lang="sv")))) == 1, title
 
 
 def test_seed_title_counts():
@@ -274,6 +313,15 @@ def test_topics_one_scheme(g):
 # ------------------------------------------------------------------ funding, activities, mandates
 
 
+def roles(g, grant, agent):
+    """The PROV roles ``agent`` has for ``grant`` (prov:qualifiedAttribution)."""
+    return {
+        g.value(a, PROV.hadRole)
+        for a in g.objects(grant, PROV.qualifiedAttribution)
+        if g.value(a, PROV.agent) == agent
+    }
+
+
 def test_funding(g):
     grants = {}
     for gr in g.subjects(RDF.type, SCHEMA.MonetaryGrant):
@@ -284,25 +332,35 @@ def test_funding(g):
         amount = g.value(gr, SCHEMA.amount)
         value = g.value(amount, SCHEMA.value) if amount is not None else None
         grants[gr] = (funders, items, value, amount)
+    # "Länsstyrelsen i Kalmar delfinansierar två kvinnofridsprojekt": it funds them
     kalmar = frozenset({iri("id/board/kalmar")})
     assert (kalmar, frozenset({iri("id/project/spirea")}), None, None) in grants.values()
     assert (kalmar, frozenset({iri("id/project/atv-sodra-kalmar")}), None, None) in grants.values()
+    # "har för 2009 fått 3,1 miljoner kronor att fördela": received, to distribute; no funder
     gr = iri("id/grant/orebro-kommuner-2009")
     funders, items, value, amount = grants[gr]
-    assert funders == {iri("id/board/orebro")}
+    assert funders == set()
+    assert roles(g, gr, iri("id/board/orebro")) == {KG.Recipient, KG.Distributor}
     assert value == Literal("3100000", datatype=XSD.decimal)
     assert (amount, SCHEMA.currency, Literal("SEK")) in g
     assert (amount, RDF.type, SCHEMA.MonetaryAmount) in g
     assert g.value(gr, SCHEMA.startDate) == Literal("2009", datatype=XSD.gYear)
+    # "fördelar även statsbidrag": distributes state grants
+    gr = iri("id/grant/orebro-statsbidrag-hedersrelaterat-vald")
+    assert grants[gr][0] == set() and roles(g, gr, iri("id/board/orebro")) == {KG.Distributor}
+    # "beviljats medel från länsstyrelserna i Västmanlands och Örebro län år 2004": they fund
     gr = iri("id/grant/vastmanland-orebro-projekt-2004")
     assert grants[gr][0] == {iri("id/board/vastmanland"), iri("id/board/orebro")}
     assert g.value(gr, SCHEMA.startDate) == Literal("2004", datatype=XSD.gYear)
+    # "har sedan 2003 årligen fördelat medel": distributes, since 2003
     gr = iri("id/grant/vastmanland-forebyggande-projekt-sedan-2003")
-    assert grants[gr][0] == {iri("id/board/vastmanland")}
+    assert grants[gr][0] == set()
+    assert roles(g, gr, iri("id/board/vastmanland")) == {KG.Distributor}
     assert g.value(gr, SCHEMA.startDate) == Literal("2003", datatype=XSD.gYear)
     assert g.value(gr, SCHEMA.endDate) is None
+    # 2004–2007: the page says when, not who granted the funds
     gr = iri("id/grant/blekinge-hedersrelaterat-2004-2007")
-    assert grants[gr][0] == {iri("id/board/blekinge")}
+    assert grants[gr][0] == set()
     assert (g.value(gr, SCHEMA.startDate), g.value(gr, SCHEMA.endDate)) == (
         Literal("2004", datatype=XSD.gYear),
         Literal("2007", datatype=XSD.gYear),
@@ -311,6 +369,8 @@ def test_funding(g):
     assert [v[2] for v in grants.values() if v[2] is not None] == [
         Literal("3100000", datatype=XSD.decimal)
     ]
+    for role in (KG.Recipient, KG.Distributor):
+        assert (role, RDF.type, PROV.Role) in g
 
 
 SUPERVISIONS = {
@@ -363,13 +423,26 @@ def test_mandates(g):
         assert g.value(m, DCT.issued) == Literal(y, datatype=XSD.gYear)
         assert g.value(m, DCT.publisher) == iri("id/org/regeringen")
     assert (iri("id/mandate/forordning-2021-995"), DCT.identifier, Literal("2021:995")) in g
-    assert (
-        len(
-            set(g.subjects(PROV.wasInfluencedBy, m2007))
-            & set(g.subjects(RDF.type, SCHEMA.GovernmentOrganization))
-        )
-        == 21
-    )
+    # PROV's pattern: the boards' work is an activity with a qualified association to the
+    # agent and the plan; "Länsstyrelserna" are the 21 agencies
+    work = [
+        a
+        for a in set(g.subjects(PROV.qualifiedAssociation, None))
+        for q in g.objects(a, PROV.qualifiedAssociation)
+        if g.value(q, PROV.hadPlan) == m2007
+    ]
+    assert len(work) == 1
+    (q,) = [
+        q
+        for q in g.objects(work[0], PROV.qualifiedAssociation)
+        if g.value(q, PROV.hadPlan) == m2007
+    ]
+    boards = iri("id/org/lansstyrelserna")
+    assert g.value(q, PROV.agent) == boards
+    assert (work[0], PROV.wasAssociatedWith, boards) in g
+    assert len(set(g.objects(boards, ORG.hasSubOrganization))) == 21
+    assert not any(g.triples((None, KG.carriesOut, None)))
+    assert (KG.carriesOut, OWL.deprecated, Literal(True)) in g  # published once: kept, retired
 
 
 def test_page_modified(g):
@@ -379,13 +452,29 @@ def test_page_modified(g):
         assert g.value(iri(page), FOAF.primaryTopic) is not None
 
 
-def test_every_resource_labelled_and_sourced(g):
-    for s in set(g.subjects(RDF.type, None)):
+def retired(g):
+    return set(g.subjects(RDF.type, KG.MergedResource)) | set(
+        g.subjects(RDF.type, KG.RemovedResource)
+    )
+
+
+def test_every_resource_labelled_and_sourced(g, graphs):
+    reference = graphs[iri("id/graph/reference")]
+    pages = {iri(p) for p in PAGES.values()}
+    for s in set(g.subjects(RDF.type, None)) - retired(g):
         if not isinstance(s, URIRef) or not str(s).startswith(BASE + "id/"):
             continue
         assert any(l.language == "sv" for l in g.objects(s, RDFS.label)), s
-        if "/page/" not in str(s):
-            assert (s, PROV.wasDerivedFrom, None) in g, s
+        if "/page/" in str(s) or "/graph/" in str(s) or "/topic/" in str(s):
+            continue
+        # from a page that names it, or public reference data, or the publisher's own
+        in_a_page = any((s, PROV.wasDerivedFrom, p) in g for p in pages)
+        in_reference = (s, None, None) in reference
+        own = any(
+            (s, None, None) in graphs[iri(f"id/graph/{name}")]
+            for name in ("editorial", "dataset", "topics")
+        )
+        assert in_a_page or in_reference or own, s
 
 
 # ------------------------------------------------------------------ example queries
@@ -409,6 +498,9 @@ EXPECTED = {
         (Q + "Västmanlands län", "1960", "Kungsör"),
         (Q + "Västmanlands län", "1980", "Västerås"),
     ],
+    # Page 004: the board funds ("beviljats medel från") the 11 projects with Västmanland; the
+    # 3.1 million it "fått att fördela" and the state grants it "fördelar" it distributes, it
+    # does not fund them (test_funding checks those roles).
     "04-orebro-funding": [
         (
             "De 11 projekten för att förebygga att ungdomar utsätts för hedersrelaterat våld (Västmanlands och Örebro län, 2004)",
@@ -417,14 +509,6 @@ EXPECTED = {
             "2004",
             "2004",
         ),
-        (
-            "Insatser för att motverka hedersrelaterat våld och förtryck i Örebro län",
-            None,
-            None,
-            None,
-            None,
-        ),
-        ("Insatser i Örebro läns kommuner 2009", "3100000", "SEK", "2009", "2009"),
     ],
     "05-publications-per-year": [
         ("2001", "1"),
@@ -434,15 +518,12 @@ EXPECTED = {
         ("2006", "1"),
         ("2007", "2"),
         ("2008", "3"),
-        ("2009", "3"),
-        ("2012", "1"),
-        ("2016", "1"),
-        ("2017", "1"),
-        ("2021", "1"),
-    ],
+        ("2009", "3"),  # from the registry numbers (…-09), an inference in the editorial graph
+        ("2017", "1"),  # "arbetats fram under 2017", an inference in the editorial graph
+    ],  # 2012, 2016 and 2021 were guessed from periods in titles: no longer stated
     "06-publications-per-board": [
         (Q + "Västmanlands län", "13"),
-        (Q + "Blekinge län", "6"),
+        (Q + "Blekinge län", "5"),  # 2007:19: the page does not say who wrote it
         (Q + "Kalmar län", "5"),
         (Q + "Örebro län", "5"),
         (Q + "Kronobergs län", "2"),
@@ -471,10 +552,12 @@ EXPECTED = {
             f"{Q}Blekinge län | {Q}Kalmar län | {Q}Kronobergs län",
         ),
     ],
+    # The national strategy is no longer a publication (page 002 names it, with no title):
+    # one publication less for its two topics.
     "08-publications-per-topic": [
-        ("mäns våld mot kvinnor", "11"),
+        ("mäns våld mot kvinnor", "10"),
         ("samverkan", "9"),
-        ("förebyggande arbete", "8"),
+        ("förebyggande arbete", "7"),
         ("hedersrelaterat våld och förtryck", "7"),
         ("stöd till våldsutsatta", "6"),
         ("våld i nära relationer", "6"),
@@ -487,9 +570,24 @@ EXPECTED = {
         ("våld mot djur", "2"),
         ("skyddat boende", "1"),
     ],
+    # New: the Government's coordination responsibility (pages 000, 001, 003, 004), the
+    # mandate to support coordination (001) and the national strategy (002), a plan now.
     "09-mandates-and-extensions": [
         (
+            "Länsstyrelsernas övergripande ansvar för koordinering av samarbetet mellan myndigheter, kommuner och frivilligorganisationer",
+            None,
+            "Regeringen",
+            None,
+        ),
+        ("Regeringsuppdrag att stödja samordningen i Blekinge län", None, "Regeringen", None),
+        (
             "Regeringsuppdrag att ta fram en jämställdhetsstrategi för Blekinge län",
+            None,
+            "Regeringen",
+            None,
+        ),
+        (
+            "den nationella strategin för att förebygga och bekämpa mäns våld mot kvinnor",
             None,
             "Regeringen",
             None,
@@ -563,8 +661,8 @@ EXPECTED = {
 
 # Queries whose answers are checked as sets of selected values (order-independent subsets/whole sets).
 EXPECTED_SETS = {
+    # "drygt 400" is a lower bound (schema:minValue), no longer a value
     "10-figures-with-sources": {
-        ("400", "Länsstyrelsen Kalmar"),
         ("70", "Länsstyrelsen Västmanland"),
         ("10", "Länsstyrelsen Örebro"),
         ("13", "Länsstyrelsen Örebro"),
@@ -596,7 +694,16 @@ EXPECTED_SETS = {
         "700-1744-09",
         "801-3732-09",
     },
+    # New: the activities that drew up Jämställt Blekinge and Kalmar's action plan
     "15-mappings-and-reports": {
+        (
+            "Länsstyrelsen i Blekinge län",
+            "Jämställt Blekinge 2016–2018. Länsstrategi för jämställdhetsintegrering i Blekinge län",
+        ),
+        (
+            "Länsstyrelsen i Kalmar län",
+            "Att förebygga och bekämpa mäns våld mot kvinnor – Regional handlingsplan för Kalmar län 2021–2023",
+        ),
         (
             "Länsstyrelsen i Blekinge län",
             '"Rätten till ett eget liv". Hedersrelaterat hot och våld',
@@ -702,14 +809,16 @@ def rows(g, path):
 def test_query(g, query):
     result = rows(g, query)
     name = query.stem
+    if name == "07-co-authored-publications":  # GROUP_CONCAT's order is the engine's
+        result = [(t, n, " | ".join(sorted(b.split(" | ")))) for t, n, b in result]
     if name in EXPECTED:
         assert result == EXPECTED[name]
     elif name == "10-figures-with-sources":
         assert {(r[0], r[3]) for r in result} == EXPECTED_SETS[name]
-        assert (
+        assert (  # the page gives no year for the 70 (2004 was guessed from the report number)
             "70",
             "antal flickor och unga kvinnor som riskerar att utsättas för hedersrelaterat våld",
-            "2004",
+            None,
             "Länsstyrelsen Västmanland",
         ) in result
     elif name == "13-report-and-registry-numbers":
@@ -719,3 +828,245 @@ def test_query(g, query):
         assert {(r[1], r[2]) for r in result} == EXPECTED_SETS[name]
     else:
         assert set(result) == EXPECTED_SETS[name]
+
+
+# ------------------------------------------------------------------ who says what (named graphs)
+
+SOURCE_GRAPH_KINDS = {KG.SourceGraph, KG.ReferenceGraph, KG.EditorialGraph, KG.TranslationGraph,
+                      KG.OntologyGraph, KG.DescriptionGraph}  # fmt: skip
+
+
+def test_no_statement_outside_a_named_graph(ds, graphs):
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    assert len(ds.graph(DATASET_DEFAULT_GRAPH_ID)) == 0
+    assert len(graphs) == 12 and all(isinstance(name, URIRef) for name in graphs)
+
+
+def test_every_named_graph_is_described(graphs):
+    described = graphs[iri("id/graph/dataset")]
+    pages = {iri(p) for p in PAGES.values()}
+    for name in graphs:
+        kinds = set(described.objects(name, RDF.type)) & SOURCE_GRAPH_KINDS
+        assert kinds, f"{name} has no type"
+        if KG.SourceGraph in kinds:
+            assert set(described.objects(name, PROV.wasDerivedFrom)) <= pages
+            assert len(set(described.objects(name, PROV.wasDerivedFrom))) == 1, name
+        elif KG.ReferenceGraph in kinds:
+            sources = set(described.objects(name, DCT.source))
+            assert sources and all("scb.se" in str(s) for s in sources)
+            assert described.value(name, DCT.modified).datatype == XSD.date
+            assert described.value(name, DCT.title) is not None
+        else:
+            assert described.value(name, PROV.wasAttributedTo) == iri("id/agent/publisher"), name
+    assert {str(n).rsplit("/", 1)[1] for n in graphs} >= {"reference", "editorial", "ontology",
+                                                          "topics", "dataset", "retired"}  # fmt: skip
+    assert {iri(p) for p in PAGE_GRAPHS.values()} <= set(graphs)
+
+
+def test_each_class_of_fact_is_in_its_graph(graphs):
+    kalmar_page = graphs[iri(PAGE_GRAPHS["000"])]
+    blekinge_page = graphs[iri(PAGE_GRAPHS["001"])]
+    reference = graphs[iri("id/graph/reference")]
+    # a homepage: stated by the page that prints it
+    home = (iri("id/board/kalmar"), FOAF.homepage, URIRef("http://www.lansstyrelsen.se/kalmar"))
+    assert home in kalmar_page
+    assert [n for n, gr in graphs.items() if home in gr] == [iri(PAGE_GRAPHS["000"])]
+    # co-authors: each stated by the page that lists the report
+    report = iri("id/publication/ratten-till-ett-eget-liv-2004-6")
+    for board in ("blekinge", "kalmar", "kronoberg"):
+        assert (report, DCT.creator, iri(f"id/board/{board}")) in blekinge_page, board
+    # codes and official names: the reference graph only
+    for name, gr in graphs.items():
+        codes = list(gr.triples((None, SKOS.notation, None)))
+        if name == iri("id/graph/reference"):
+            assert len(codes) == 21 + 6
+        else:
+            assert codes == [], name
+    assert (
+        iri("id/county/stockholm"),
+        RDFS.label,
+        Literal("Stockholms län", lang="sv"),
+    ) in reference
+    # no English in what a page says
+    for seed, name in PAGE_GRAPHS.items():
+        english = [
+            o for o in graphs[iri(name)].objects() if isinstance(o, Literal) and o.language == "en"
+        ]
+        assert english == [], seed
+    # a guess kept on purpose says what it is inferred from
+    editorial = graphs[iri("id/graph/editorial")]
+    inferred = {s for s, p, _ in editorial if p in (DCT.issued, DCT.publisher, SCHEMA.startDate,
+                                                     SCHEMA.temporalCoverage, PROV.wasAssociatedWith)}  # fmt: skip
+    assert len(inferred) >= 10
+    for s in inferred:
+        assert editorial.value(s, SKOS.editorialNote) is not None, s
+
+
+def test_titles_are_strings_the_page_prints(graphs):
+    checked = 0
+    for seed, name in PAGE_GRAPHS.items():
+        text = normal(page_text(seed))
+        for s, title in graphs[iri(name)].subject_objects(DCT.title):
+            assert normal(str(title)) in text, (seed, s, str(title))
+            checked += 1
+    assert checked == 27 + 5 + 1  # publications, the pages' own titles, the regulation
+    titled = {s for gr in graphs.values() for s in gr.subjects(DCT.title, None)}
+    page_derived = {
+        s for s in titled if str(s).startswith(BASE + "id/") and "/graph/" not in str(s)
+    }
+    in_pages = {s for name in PAGE_GRAPHS.values() for s in graphs[iri(name)].subjects(DCT.title)}
+    assert page_derived == in_pages  # no title anywhere else (editorial, translations)
+
+
+WHITELIST = {"SEK"}  # the ISO code of the "kronor" the page prints
+
+
+def test_every_string_in_a_page_graph_is_printed_on_that_page(graphs):
+    checked = 0
+    for seed, name in PAGE_GRAPHS.items():
+        text = normal(page_text(seed)).lower()
+        for o in graphs[iri(name)].objects():
+            if not isinstance(o, Literal):
+                continue
+            if o.datatype in (XSD.gYear, XSD.gYearMonth, XSD.date):
+                year = str(o)[:4]
+                assert year in text, (seed, o)
+                if o.datatype == XSD.gYearMonth:
+                    assert "november 2002" in text and str(o) == "2002-11"
+                continue
+            if o.datatype is not None:  # numbers: checked fact by fact in test_source_facts
+                continue
+            if str(o) in WHITELIST:
+                continue
+            assert normal(str(o)).lower() in text, (seed, str(o))
+            checked += 1
+    assert checked > 300
+
+
+def test_pages_derive_only_what_they_name(graphs):
+    """Resource-level prov:wasDerivedFrom only to a page that names the resource."""
+    kinds = (KG.County, KG.Municipality, KG.CountyBoard)
+    union = Graph()
+    for gr in graphs.values():
+        union += gr
+    places = {s for k in kinds for s in union.subjects(RDF.type, k)}
+    checked = 0
+    for seed, page in PAGES.items():
+        text = normal(page_text(seed))
+        for s in graphs[iri(PAGE_GRAPHS[seed])].subjects(PROV.wasDerivedFrom, iri(page)):
+            if s not in places:
+                continue
+            name = [str(l) for l in union.objects(s, RDFS.label) if l.language == "sv"][0]
+            stem = name.removeprefix("Länsstyrelsen i ").removesuffix(" län").rstrip("s")
+            assert stem in text, (seed, s)
+            checked += 1
+    assert checked == 6 + 9 + 2 + 11 + 4  # the places and boards each page names
+    for n in ("stockholm", "norrbotten", "skane"):  # never named: reference data only
+        assert (iri(f"id/county/{n}"), PROV.wasDerivedFrom, None) not in union
+        assert (iri(f"id/board/{n}"), PROV.wasDerivedFrom, None) not in union
+
+
+def test_translations_are_marked_as_such(graphs):
+    translations = graphs[iri("id/graph/translations")]
+    for name, gr in graphs.items():
+        if name in (iri("id/graph/translations"), iri("id/graph/topics"), iri("id/graph/ontology")):
+            continue
+        for s, p, o in gr:
+            if isinstance(o, Literal) and o.language == "en":
+                raise AssertionError(f"English outside the translations: {name} {s} {p} {o}")
+    for _, p, o in translations:
+        assert p in (RDFS.label, SKOS.altLabel, SCHEMA.description, SCHEMA.name, SKOS.note,
+                     SCHEMA.variableMeasured), p  # fmt: skip
+        assert o.language == "en"
+    assert (iri("id/org/nck"), RDFS.label, None) in translations  # NCK's English name
+
+
+def test_topic_scheme_has_a_hierarchy_facets_and_definitions(graphs):
+    topics = graphs[iri("id/graph/topics")]
+    concepts = set(topics.subjects(RDF.type, SKOS.Concept))
+    assert len(concepts) == 15
+    for c in concepts:
+        for p in (SKOS.prefLabel, SKOS.definition):
+            assert {l.language for l in topics.objects(c, p)} == {"sv", "en"}, (c, p)
+    men = iri("id/topic/mans-vald-mot-kvinnor")
+    for narrower in (
+        "hedersrelaterat-vald",
+        "barn-som-bevittnat-vald",
+        "prostitution-och-manniskohandel",
+    ):
+        assert (iri(f"id/topic/{narrower}"), SKOS.broader, men) in topics
+        assert (men, SKOS.narrower, iri(f"id/topic/{narrower}")) in topics
+        assert (
+            iri("id/scheme/topics"),
+            SKOS.hasTopConcept,
+            iri(f"id/topic/{narrower}"),
+        ) not in topics
+    facets = set(topics.subjects(RDF.type, SKOS.Collection))
+    assert len(facets) == 3
+    assert {m for f in facets for m in topics.objects(f, SKOS.member)} == concepts
+    editorial = graphs[iri("id/graph/editorial")]
+    assigned = [o for s, p, o in editorial if p == DCT.subject]
+    assert assigned and all(o in concepts for o in assigned)
+    for name in PAGE_GRAPHS.values():  # a topic is a judgement: never a page's statement
+        assert (None, DCT.subject, None) not in graphs[iri(name)]
+
+
+def test_activities_follow_provs_qualified_pattern(g):
+    activities = set(g.subjects(RDF.type, PROV.Activity))
+    assert len(activities) >= 19
+    with_plan = 0
+    for a in activities:
+        agents = set(g.objects(a, PROV.wasAssociatedWith))
+        qualified = {g.value(q, PROV.agent) for q in g.objects(a, PROV.qualifiedAssociation)}
+        assert agents and agents == qualified, a
+        with_plan += any(g.value(q, PROV.hadPlan) for q in g.objects(a, PROV.qualifiedAssociation))
+    assert with_plan == 10  # where a page says under which plan (4 of 12 activities before)
+    # the boards' special responsibility for the national strategy (page 002)
+    strategy = iri("id/publication/nationella-strategin-mans-vald-mot-kvinnor")
+    assert (strategy, RDF.type, PROV.Plan) in g
+    assert any(
+        g.value(q, PROV.hadPlan) == strategy
+        for q in g.subjects(PROV.agent, iri("id/org/lansstyrelserna"))
+    )
+
+
+def test_one_resource_per_real_thing(g, graphs):
+    record = graphs[iri("id/graph/retired")]
+    for old, kept in (("id/org/spirea", "id/project/spirea"),
+                      ("id/org/atv-sodra-kalmar", "id/project/atv-sodra-kalmar")):  # fmt: skip
+        assert (iri(old), OWL.sameAs, iri(kept)) in record
+        assert (iri(old), RDF.type, KG.MergedResource) in record
+        assert {p for p, _ in g.predicate_objects(iri(old))} <= {
+            RDF.type,
+            OWL.sameAs,
+            DCT.isReplacedBy,
+            DCT.date,
+            SKOS.editorialNote,
+        }
+        assert (iri(kept), RDF.type, SCHEMA.Project) in g and (
+            iri(kept),
+            RDF.type,
+            ORG.Organization,
+        ) in g
+        assert (None, None, iri(old)) not in g - record
+    assert (
+        iri("id/project/spirea"),
+        RDFS.label,
+        Literal("Spirea - centrum mot våld i nära relationer", lang="sv"),
+    ) in g
+    assert list(g.objects(iri("id/grant/kalmar-spirea"), SCHEMA.fundedItem)) == [
+        iri("id/project/spirea")
+    ]
+
+
+def test_dates_and_bounds_keep_what_the_page_says(g):
+    survey = iri("id/activity/granskning-socialtjanst-vastmanland-2002")
+    assert g.value(survey, SCHEMA.startDate) == Literal("2002-11", datatype=XSD.gYearMonth)
+    assert g.value(survey, SCHEMA.endDate) is None
+    cases = iri("id/figure/kalmar-misshandel-per-ar")
+    assert g.value(cases, SCHEMA.minValue) == Literal(400)
+    assert g.value(cases, SCHEMA.value) is None
+    municipalities = {str(l) for m in g.subjects(RDF.type, KG.Municipality)
+                      for l in g.objects(m, SKOS.altLabel) if l.language == "sv"}  # fmt: skip
+    assert {"Sölvesborgs kommun", "Kungsörs kommun", "Surahammars kommun"} <= municipalities

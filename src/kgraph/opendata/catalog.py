@@ -303,7 +303,24 @@ def _distribution(
     if fmt is SPARQL_CSV and table is not None:
         g.add((dist, DCTERMS.title, Literal(f"{table.title_sv} (CSV)", lang="sv")))
         g.add((dist, DCTERMS.title, Literal(f"{table.title_en} (CSV)", lang="en")))
-    else:
+    elif dump.dataset:  # TriG, N-Quads: every statement in the named graph of its source
+        g.add(
+            (
+                dist,
+                DCTERMS.title,
+                Literal(
+                    f"Hela datamängden med sina namngivna grafer som {label}{packed}", lang="sv"
+                ),
+            )
+        )
+        g.add(
+            (
+                dist,
+                DCTERMS.title,
+                Literal(f"The whole dataset with its named graphs as {label}{packed}", lang="en"),
+            )
+        )
+    else:  # the default graph: the union of all graphs
         g.add((dist, DCTERMS.title, Literal(f"Hela datamängden som {label}{packed}", lang="sv")))
         g.add((dist, DCTERMS.title, Literal(f"The whole dataset as {label}{packed}", lang="en")))
     g.add((dist, DCAT.accessURL, URIRef(f"{base}dumps/")))
@@ -347,14 +364,25 @@ def _distribution(
             "are separated by ' | '. Written from the same version the SPARQL endpoint answers "
             "from."
         )
-    else:
+    elif dump.dataset:
         sv = (
-            f"Alla tripplar i datamängden som {label}{packed}, skrivna från samma version "
-            "som SPARQL-ändpunkten svarar från."
+            "Alla påståenden i datamängden, vart och ett i den namngivna graf som säger var "
+            f"det kommer ifrån (en graf per källa), som {label}{packed}, skrivna från samma "
+            "version som SPARQL-ändpunkten svarar från."
         )
         en = (
-            f"Every triple of the dataset as {label}{packed}, written from the same version "
+            "Every statement of the dataset, each in the named graph that says where it comes "
+            f"from (one graph per source), as {label}{packed}, written from the same version "
             "the SPARQL endpoint answers from."
+        )
+    else:
+        sv = (
+            f"Alla tripplar i datamängden (unionen av alla grafer) som {label}{packed}, skrivna "
+            "från samma version som SPARQL-ändpunkten svarar från."
+        )
+        en = (
+            f"Every triple of the dataset (the union of all graphs) as {label}{packed}, written "
+            "from the same version the SPARQL endpoint answers from."
         )
     g.add((dist, DCTERMS.description, Literal(sv, lang="sv")))
     g.add((dist, DCTERMS.description, Literal(en, lang="en")))

@@ -11,7 +11,11 @@ small rdflib graph. Definitions:
   and the triples whose subject is an instance (``void:triples``);
 - ``void:propertyPartition``: per predicate, its triples and distinct subjects/objects;
 - ``void:vocabulary``: the namespaces (IRI up to the last ``#`` or ``/``) of the
-  predicates and classes used.
+  predicates and classes used;
+- ``void:subset``: one per named graph (the graph's IRI is the subset's), with its
+  own ``void:triples`` and ``void:entities`` (distinct subjects in the URI space)
+  and, from the graph's description in the data, its type, title, ``dct:source``,
+  ``prov:wasDerivedFrom`` and ``prov:wasAttributedTo``: who says what it holds.
 
 >>> namespace("http://www.w3.org/ns/org#Organization")
 'http://www.w3.org/ns/org#'
@@ -27,6 +31,7 @@ from rdflib.namespace import DCTERMS, FOAF
 
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore
+from kgraph.store.terms import kind_of
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 EXAMPLES = 5
@@ -42,6 +47,16 @@ class Partition:
 
 
 @dataclass(frozen=True)
+class Subset:
+    """One named graph: its size and what the data says about where it comes from."""
+
+    iri: str
+    triples: int
+    entities: int
+    described: tuple[tuple[str, str, str], ...] = ()  # (property, kind, value)
+
+
+@dataclass(frozen=True)
 class VoidStats:
     """The figures VoID reports, for one store version."""
 
@@ -53,6 +68,7 @@ class VoidStats:
     properties: tuple[Partition, ...]
     vocabularies: tuple[str, ...]
     examples: tuple[str, ...]
+    subsets: tuple[Subset, ...] = ()
 
 
 def dataset_iri(settings: Settings) -> str:
@@ -129,6 +145,7 @@ def void_stats(store: GraphStore, space: str) -> VoidStats:
         if len(examples) == EXAMPLES:
             break
     return VoidStats(
+        subsets=subsets(store, space),
         triples=triples,
         entities=entities,
         distinct_subjects=subjects,
@@ -137,6 +154,47 @@ def void_stats(store: GraphStore, space: str) -> VoidStats:
         properties=tuple(properties),
         vocabularies=tuple(vocabularies),
         examples=tuple(examples),
+    )
+
+
+_DESCRIBING = (
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://purl.org/dc/terms/title",
+    "http://purl.org/dc/terms/source",
+    "http://www.w3.org/ns/prov#wasDerivedFrom",
+    "http://www.w3.org/ns/prov#wasAttributedTo",
+)
+
+
+def subsets(store: GraphStore, space: str) -> tuple[Subset, ...]:
+    """One :class:`Subset` per named graph that holds a triple, by IRI."""
+    in_space = f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {_literal(space)}))"
+    sizes = {
+        r["g"].value: int(r["n"].value)
+        for r in store.select("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    }
+    entities = {
+        r["g"].value: int(r["n"].value)
+        for r in store.select(
+            f"SELECT ?g (COUNT(DISTINCT ?s) AS ?n) {{ GRAPH ?g {{ ?s ?p ?o {in_space} }} }} "
+            "GROUP BY ?g"
+        )
+    }
+    described: dict[str, list[tuple[str, str, str]]] = {g: [] for g in sizes}
+    if sizes:
+        values = " ".join(f"<{g}>" for g in sorted(sizes))
+        props = ", ".join(f"<{p}>" for p in _DESCRIBING)
+        rows = store.select(
+            f"SELECT ?g ?p ?o {{ VALUES ?g {{ {values} }} ?g ?p ?o FILTER(?p IN ({props})) }}"
+        )
+        for r in rows:
+            kind = "iri" if kind_of(r["o"]) == "iri" else "literal"
+            lang = getattr(r["o"], "language", None) or ""
+            described[r["g"].value].append((r["p"].value, kind, f"{r['o'].value}@{lang}"))
+    return tuple(
+        Subset(g, n, entities.get(g, 0), tuple(sorted(described[g])))
+        for g, n in sorted(sizes.items())
     )
 
 
@@ -176,6 +234,16 @@ def void_graph(
         g.add((ds, VOID.vocabulary, URIRef(vocab)))
     for ex in stats.examples:
         g.add((ds, VOID.exampleResource, URIRef(ex)))
+    for sub in stats.subsets:
+        subset = URIRef(sub.iri)
+        g.add((ds, VOID.subset, subset))
+        g.add((subset, RDF.type, VOID.Dataset))
+        g.add((subset, VOID.triples, Literal(sub.triples)))
+        g.add((subset, VOID.entities, Literal(sub.entities)))
+        for prop, kind, value in sub.described:
+            text, _, lang = value.rpartition("@")
+            obj = URIRef(text) if kind == "iri" else Literal(text, lang=lang or None)
+            g.add((subset, URIRef(prop), obj))
     for part in stats.classes:
         node = BNode()
         g.add((ds, VOID.classPartition, node))

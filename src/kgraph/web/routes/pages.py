@@ -23,7 +23,7 @@ from starlette.responses import Response
 
 from kgraph.errors import BadRequest
 from kgraph.formats import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
-from kgraph.linkeddata import charts, describe, jsonld, overview
+from kgraph.linkeddata import charts, describe, jsonld, overview, provenance
 from kgraph.linkeddata.cache import PerVersion
 from kgraph.linkeddata.dataset import summary
 from kgraph.negotiation import negotiate
@@ -35,6 +35,7 @@ from kgraph.web.conditional import not_modified, validators
 from kgraph.web.deps import SettingsDep, StoreDep, TemplatesDep
 from kgraph.web.i18n import TEXT, page_lang, render, with_lang
 from kgraph.web.replay import mark_replayable
+from kgraph.web.retired import answer_retired
 from kgraph.web.routes import get_and_head, pictures
 from kgraph.web.routes.publishing import get_publishing
 
@@ -134,6 +135,13 @@ def resource(
         for f in OFFERED
         if f is not fmt
     )
+    base = settings.server.base_iri
+    gone = answer_retired(  # a retired IRI: 301 to the resource kept, or 410 Gone
+        request, templates, store, iri, base_iri=base, fmt=fmt, lang=lang, headers=headers,
+        location=lambda kept: _moved_to(kept, base, None if negotiated else fmt),
+    )  # fmt: skip
+    if gone is not None:
+        return gone
     etag, last_modified, version = validators(store, iri, fmt.name, lang, str(request.url.query))
     if metadata is None:  # the record's pages change when the dumps are written
         mark_replayable(request, version)
@@ -171,6 +179,13 @@ def resource(
     if not_modified(request, etag, last_modified):
         return Response(status_code=304, headers=headers)
     return Response(body, 200, headers, fmt.content_type)
+
+
+def _moved_to(iri: str, base: str, fmt: Format | None) -> str:
+    """Where a retired IRI's request goes: the kept resource, or its document in ``fmt``."""
+    if fmt is None or not iri.startswith(base):
+        return describe.href_for(iri, base)
+    return _doc_href(iri[len(base) :], fmt)
 
 
 def _split_suffix(path: str) -> tuple[str, Format | None]:
@@ -317,6 +332,8 @@ def _resource_context(
     if view.iri == ns:
         ctx["ontology_terms"] = overview.ontology_terms(store, base_iri=base, lang=lang)
     ctx["charts"] = [chart_markup(c) for c in _charts(store, view, base, lang)]
+    ctx["provenance"] = provenance.provenance_of(store, view.iri, base_iri=base, lang=lang)
+    ctx["supports"] = provenance.supported_by(store, view.iri, base_iri=base, lang=lang)
     return ctx
 
 
