@@ -54,6 +54,15 @@ _TYPES: list[tuple[str, str]] = [
     ("http://rdfs.org/ns/void#Dataset", "Dataset"),
     ("http://www.w3.org/2006/vcard/ns#Organization", "ContactPoint"),
     (FOAF + "Agent", "Organization"),
+    # the named graphs (each a part of the dataset) and PROV's qualified pattern
+    ("def/SourceGraph", "Dataset"),
+    ("def/ReferenceGraph", "Dataset"),
+    ("def/EditorialGraph", "Dataset"),
+    ("def/OntologyGraph", "Dataset"),
+    ("def/DescriptionGraph", "Dataset"),
+    (PROV + "Association", "Role"),
+    (PROV + "Role", "DefinedTerm"),
+    (SKOS + "Collection", "DefinedTermSet"),
 ]
 # Properties whose values are resources: (our predicate, schema.org property).
 _LINKS = {
