@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from kgraph.shacl.locate import statement_lines
+from kgraph.shacl.locate import read_text, statement_lines
 from kgraph.shacl.report import ValidationReport, Violation
 from kgraph.store.files import can_hold_graphs, graph_census
 
@@ -49,7 +49,7 @@ def outside_named_graphs(files: Sequence[Path], base_iri: str) -> list[Violation
         if not c.outside:
             continue
         shown = c.outside[:SHOWN_PER_FILE]
-        lines = statement_lines(path, set(shown), base_iri) if not path.name.endswith(".gz") else {}
+        lines = statement_lines(read_text(path), base_iri)
         more = f" ({c.outside_statements} such statements in this file)"
         for subject in shown:
             found.append(
