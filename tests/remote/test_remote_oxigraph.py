@@ -380,6 +380,20 @@ def test_repository_data_publishes_whole(
         "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }",  # each graph's statements
     ):
         assert remote.select(q)[0]["n"].value == local.select(q)[0]["n"].value, q
+    # who says what: the same answers, graph by graph
+    per_graph = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    answer = [(r["g"].value, r["n"].value) for r in local.select(per_graph)]
+    assert [(r["g"].value, r["n"].value) for r in remote.select(per_graph)] == answer
+    assert len(answer) == 12
+    who = (
+        "SELECT ?g WHERE { GRAPH ?g { ?b <http://xmlns.com/foaf/0.1/homepage> "
+        "<http://www.lansstyrelsen.se/kalmar> } }"
+    )
+    assert [r["g"].value for r in remote.select(who)] == [
+        "http://127.0.0.1:8000/id/graph/nck-lansstyrelsen-kalmar"
+    ]
+    outside = "ASK { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+    assert not remote.ask(outside) and not local.ask(outside)
 
 
 SOURCES = """@prefix ex: <http://example.org/> .
