@@ -311,8 +311,11 @@ class Compiler:
             out.append(Check(key, SH + component, query, path, sev, msgs, params, p is None))
 
         for name, o in self.value_params(key):
-            test = self.value_test(key, name, o, "?value", (key,))
-            where = f"{focus} {values} FILTER (!({test}))"
+            if name == "class":  # the engine runs MINUS faster than FILTER NOT EXISTS
+                where = f"{focus} {values} MINUS {{ {self.instance('?value', o)} }}"
+            else:
+                test = self.value_test(key, name, o, "?value", (key,))
+                where = f"{focus} {values} FILTER (!({test}))"
             q = f"SELECT DISTINCT ?this ?value{keep} WHERE {{ {where} }}"
             add(name[0].upper() + name[1:] + "ConstraintComponent", q, **{name: o})
         mn, mx = g.param(key, "minCount"), g.param(key, "maxCount")
@@ -325,6 +328,10 @@ class Compiler:
             )
             add("MinCountConstraintComponent", q, minCount=mn, maxCount=mx)
             mn = mx = None
+        if mn is not None and p is not None and int(mn.value) == 1:
+            q = f"SELECT ?this{keep} WHERE {{ {focus} MINUS {{ ?this {p} ?value }} }}"
+            add("MinCountConstraintComponent", q, minCount=mn)
+            mn = None
         if mn is not None and p is not None and int(mn.value) > 0:
             q = (
                 f"SELECT ?this{keep} WHERE {{ {focus} OPTIONAL {{ ?this {p} ?value }} }} "
