@@ -111,6 +111,7 @@ class LimitSettings(_Group):
     worker_retire_mb: int = Field(160, ge=32)  # a worker this big is replaced after its answer
     client_max_queries: int = Field(4, ge=1)  # running or waiting per client address
     client_query_seconds: float = Field(60.0, ge=0)  # query time per client a minute; 0: off
+    fast_lane_rows: int = Field(1000, ge=0)  # queries bounded to this many rows run inline
     max_query_depth: int = Field(128, ge=8)  # brackets nested in a query or update
     max_query_operators: int = Field(1000, ge=10)  # operators in a query or update
     outbound_allow: list[str] = []  # URL prefixes SERVICE and LOAD may call; none by default

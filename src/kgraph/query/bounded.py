@@ -65,6 +65,10 @@ class BoundedStore(GraphStore):
             base_iri,
             self.max_rows,
         )
+        if self.executor.admits(req):  # bounded before it runs: here, on this thread
+            return self.store.query(
+                sparql, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri
+            )
         body, fmt = asyncio.run_coroutine_threadsafe(self._whole(req), self.loop).result()
         return RemoteResult(body, fmt.media_type)
 

@@ -21,6 +21,7 @@ a client that goes away stops the serialiser.
 from __future__ import annotations
 
 import abc
+import io
 import logging
 import queue
 import threading
@@ -32,6 +33,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from kgraph.errors import KgraphError, QueryTimeout, StoreError
 from kgraph.query.answer import CHUNK, Answer, AnswerHead, ChunkWriter, answer
+from kgraph.query.lane import anchors, within
 from kgraph.query.pool import Caller, PoolPolicy, WorkerPool
 from kgraph.query.protocol import QueryRequest
 from kgraph.settings import Settings
@@ -50,6 +52,11 @@ class QueryExecutor(abc.ABC):
     async def answer(self, req: QueryRequest, caller: Caller | None = None) -> Answer:
         """Answer ``req`` for ``caller`` up to its first chunk (the time limit counts from
         ``caller.arrived``). Raises KgraphError, QueryTimeout."""
+
+    def admits(self, req: QueryRequest) -> bool:
+        """Whether ``req`` is bounded before it runs and may be answered in-process
+        (:mod:`kgraph.query.lane`); only where a lane is configured."""
+        return False
 
     async def start(self) -> None:  # noqa: B027 - optional hook
         """Start resources (the app's lifespan calls this, on the event loop)."""
@@ -219,15 +226,53 @@ class ThreadExecutor(QueryExecutor):
 # -- queries in worker processes ---------------------------------------------------
 
 
-class ProcessExecutor(QueryExecutor):
-    """Queries in a :class:`~kgraph.query.pool.WorkerPool`; killed at the time limit."""
+class _InlineAnswer:
+    """A whole answer made in this process (see :class:`~kgraph.query.answer.Answer`)."""
 
-    def __init__(self, pool: WorkerPool) -> None:
-        self.pool = pool
+    complete = True
+
+    def __init__(self, head: AnswerHead, body: bytes) -> None:
+        self.head, self.first = head, body
+
+    async def rest(self) -> AsyncIterator[bytes]:
+        return
+        yield b""  # pragma: no cover - an empty async generator
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
+class ProcessExecutor(QueryExecutor):
+    """Queries in a :class:`~kgraph.query.pool.WorkerPool`, killed at their limits; those
+    whose cost is bounded before they run (:mod:`kgraph.query.lane`) answered inline."""
+
+    def __init__(
+        self, pool: WorkerPool, store: EmbeddedStore | None = None, fast_lane_rows: int = 0
+    ) -> None:
+        self.pool, self.store = pool, store
         self.timeout_s = pool.timeout_s
+        self.fast_lane_rows = fast_lane_rows
+        self.inline = 0  # queries answered inline (for the metrics and the tests)
 
     async def answer(self, req: QueryRequest, caller: Caller | None = None) -> Answer:
+        if self.store is not None and self.admits(req):
+            self.inline += 1
+            return self._inline(req, self.store)
         return await self.pool.run(req, caller)
+
+    def admits(self, req: QueryRequest) -> bool:
+        store = self.store
+        if store is None or not self.fast_lane_rows:
+            return False
+        found = anchors(req.query, req.base_iri)
+        return found is not None and within(found, store.degree, self.fast_lane_rows)
+
+    @staticmethod
+    def _inline(req: QueryRequest, store: EmbeddedStore) -> Answer:
+        heads: list[AnswerHead] = []
+        out = io.BytesIO()
+        answer(store, req, heads.append, out)
+        return _InlineAnswer(heads[0], out.getvalue())
 
     async def start(self) -> None:
         await self.pool.start()
@@ -258,5 +303,6 @@ def make_executor(
             client_seconds=limits.client_query_seconds,
             network=bool(limits.outbound_allow),
         )
-        return ProcessExecutor(WorkerPool(store.root, policy, on_timeout))
+        pool = WorkerPool(store.root, policy, on_timeout)
+        return ProcessExecutor(pool, store, limits.fast_lane_rows)
     return ThreadExecutor(store, limits.query_timeout_s, on_timeout)

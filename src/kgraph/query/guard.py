@@ -95,7 +95,9 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
-def _tokens(text: str) -> Iterator[tuple[str | None, str]]:
+def tokens(text: str) -> Iterator[tuple[str | None, str]]:
+    """The SPARQL tokens of ``text`` (escapes already undone), as (kind, text), without
+    spaces and comments; kinds: string, iri, var, pname, word, open, close, op, other."""
     for m in _TOKEN.finditer(text):
         if m.lastgroup not in ("space", "comment"):
             yield m.lastgroup, m.group()
@@ -110,7 +112,7 @@ def check(text: str, guard: Guard, *, update: bool = False) -> None:
     depth = operators = 0
     prefixes: dict[str, str] = {}
     base = guard.base_iri
-    stream = _tokens(unescape(text))
+    stream = tokens(unescape(text))
     ahead: deque[tuple[str | None, str]] = deque()
 
     def peek(n: int) -> list[tuple[str | None, str]]:

@@ -104,16 +104,15 @@ class WorkerPool:
 
     # -- lifecycle ---------------------------------------------------------
 
-    async def start(self) -> None:
-        """Start the spare workers and the watchdog, and wait (up to 30 s) until one worker
-        is ready, so that the first queries do not wait for one (idempotent)."""
-        if self._watchdog is not None and not self._watchdog.done():
-            return
-        self._closed = False
-        self._watchdog = asyncio.get_running_loop().create_task(self._watch())
-        self._top_up()
+    async def start(self, *, wait: bool = False) -> None:
+        """Start the spare workers and the watchdog (idempotent); with ``wait``, until one
+        worker is ready (at most 30 s), so that the first queries do not wait for one."""
+        if self._watchdog is None or self._watchdog.done():
+            self._closed = False
+            self._watchdog = asyncio.get_running_loop().create_task(self._watch())
+            self._top_up()
         deadline = time.monotonic() + 30
-        while self._starting and not self._idle and time.monotonic() < deadline:
+        while wait and self._starting and not self._idle and time.monotonic() < deadline:
             await asyncio.sleep(TICK_S)
 
     async def close(self) -> None:

@@ -184,6 +184,7 @@ class EmbeddedStore(GraphStore):
         self._store: ox.Store | None = None
         self._meta: dict[str, Any] = {}
         self._root_fd: int | None = None  # version_now reads the link relative to it
+        self._degrees: dict[tuple[str, str, str], int] = {}  # the inline lane's counts
         if not writable:
             self._snapshot()  # fail now, clearly, if there is nothing to serve
 
@@ -245,6 +246,28 @@ class EmbeddedStore(GraphStore):
             raise QuerySyntaxError(str(exc)) from exc
         except OSError as exc:
             raise StoreError(f"store read failed: {exc}") from exc
+
+    def degree(self, position: str, iri: str, cap: int) -> int:
+        """How many quads have ``iri`` as subject (``position`` "s") or object ("o"),
+        counting at most ``cap + 1``; remembered per version (exact counts only).
+        Raises StoreUnavailable."""
+        version, store = self._snapshot()
+        key = (version, position, iri)
+        known = self._degrees.get(key)
+        if known is not None:
+            return known if known <= cap else cap + 1
+        node = ox.NamedNode(iri)
+        quads = (
+            store.quads_for_pattern(node, None, None, None)
+            if position == "s"
+            else store.quads_for_pattern(None, None, node, None)
+        )
+        found = sum(1 for _ in itertools.islice(quads, cap + 1))
+        if found <= cap:  # exact
+            if len(self._degrees) > 100_000 or next(iter(self._degrees), key)[0] != version:
+                self._degrees.clear()
+            self._degrees[key] = found
+        return found
 
     def version_now(self) -> str | None:
         try:

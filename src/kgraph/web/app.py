@@ -22,17 +22,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kgraph import __version__
 from kgraph.query.executor import QueryExecutor, make_executor
 from kgraph.settings import Settings, settings_from_environment
 from kgraph.store import open_store
 from kgraph.store.base import GraphStore
-from kgraph.web import i18n, metrics, middleware
+from kgraph.web import i18n, lean, metrics, middleware
 from kgraph.web.cache import ResultCache
 from kgraph.web.errors import install_error_handlers
 from kgraph.web.metrics import AppMetrics
-from kgraph.web.replay import Replay
+from kgraph.web.replay import Replay, again, read_body
 from kgraph.web.routes import (
     health,
     pages,
@@ -46,6 +47,35 @@ from kgraph.web.routes import (
 
 HERE = Path(__file__).parent
 log = logging.getLogger("kgraph.web")
+
+
+class KgraphApp(FastAPI):
+    """FastAPI, with the gate, the replay layer and the lean path for ``/sparql`` in front
+    of its own stack (``front``, set by :func:`create_app`)."""
+
+    front: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.front is None or scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+        else:
+            await self.front(scope, receive, send)
+
+    async def dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Machine queries by the lean path; everything else by the framework."""
+        if scope["path"] == "/sparql" and scope["method"] in ("GET", "POST"):
+            body = b""
+            if scope["method"] == "POST":
+                limit = self.state.settings.limits.max_body_bytes
+                body, receive, whole = await read_body(receive, limit)
+                if not whole:  # over the limit: the route says so
+                    await super().__call__(scope, receive, send)
+                    return
+            if await lean.answer_query(scope, receive, send, self.state, body):
+                return
+            if scope["method"] == "POST":
+                receive = again(body, receive)
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
@@ -74,7 +104,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
             if store is None:
                 opened.close()
 
-    app = FastAPI(
+    app = KgraphApp(
         title="kgraph",
         version=__version__,
         description="SPARQL endpoint and linked data for the county administrative boards' "
@@ -94,17 +124,18 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     if store is not None:
         app.state.store = store
         app.state.executor = make_executor(settings, store, app.state.metrics.timeouts.inc)
-    # From the inside out: the replay of repeated answers, the gate (id, limits, headers,
+    # In front of the framework, from the inside out: the lean path for machine queries
+    # (kgraph.web.lean), the replay of repeated answers, the gate (id, limits, headers,
     # log, metrics), CORS outermost so that every answer (a 413 or 429 too) carries it.
-    app.add_middleware(
-        Replay,
+    replay = Replay(
+        app.dispatch,
         cache=app.state.result_cache,
         store=lambda: getattr(app.state, "store", None),
         max_body_bytes=settings.limits.max_body_bytes,
     )
-    middleware.install(app, settings, app.state.metrics.observe, app.state.metrics.rate_limited.inc)
-    app.add_middleware(
-        CORSMiddleware,
+    observer, limited = app.state.metrics.observe, app.state.metrics.rate_limited.inc
+    app.front = CORSMiddleware(
+        middleware.gate(replay, settings, observer, limited),
         allow_origins=["*"],
         allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
         allow_headers=["*"],

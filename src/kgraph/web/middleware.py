@@ -30,7 +30,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
-from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -318,16 +317,16 @@ def _with_security_headers(
     return headers + [(k, v) for k, v in extra if k not in names]
 
 
-def install(
-    app: FastAPI, settings: Settings, observer: Observer | None, on_limited: Callable[[], None]
-) -> None:
-    """Put the gate around ``app`` (a FastAPI app; the replay layer goes inside it first)."""
+def gate(
+    app: ASGIApp, settings: Settings, observer: Observer | None, on_limited: Callable[[], None]
+) -> Gate:
+    """The gate around ``app``, with the limits of ``settings``."""
     limits = settings.limits
     buckets = None
     if limits.rate_limit_per_minute:
         buckets = TokenBuckets(limits.rate_limit_per_minute, limits.rate_limit_burst)
-    app.add_middleware(
-        Gate,
+    return Gate(
+        app,
         limits=GateLimits(limits.max_url_chars, limits.max_body_bytes),
         buckets=buckets,
         observer=observer,

@@ -118,7 +118,7 @@ class Replay:
                 return None, receive
         body = b""
         if method == "POST":
-            body, receive, whole = await _read_body(receive, self.max_body)
+            body, receive, whole = await read_body(receive, self.max_body)
             if not whole:
                 return None, receive
         version = await self._version()
@@ -204,7 +204,7 @@ async def served_version(store: GraphStore, request: Request | None = None) -> s
         return None
 
 
-async def _read_body(receive: Receive, limit: int) -> tuple[bytes, Receive, bool]:
+async def read_body(receive: Receive, limit: int) -> tuple[bytes, Receive, bool]:
     """Read a request body of at most ``limit`` bytes: (body, a ``receive`` that gives
     the same messages again, whether the whole body was read)."""
     messages: list[Message] = []
@@ -227,3 +227,18 @@ async def _read_body(receive: Receive, limit: int) -> tuple[bytes, Receive, bool
         return await receive()
 
     return body, replay_receive, whole
+
+
+def again(body: bytes, then: Receive) -> Receive:
+    """A ``receive`` that gives ``body`` (already read) once more, then waits on ``then``
+    (for the client's disconnect)."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return await then()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
