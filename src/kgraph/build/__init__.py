@@ -1,0 +1,2 @@
+"""Building the store: validate, then load (atomic swap); publish to a remote store;
+synthetic data."""
