@@ -39,9 +39,11 @@ class BoundedStore(GraphStore):
         loop: asyncio.AbstractEventLoop,
         *,
         max_rows: int = 0,
+        inline_rows: int = 20_000,
     ) -> None:
         self.store, self.executor, self.caller, self.loop = store, executor, caller, loop
         self.max_rows = max_rows
+        self.inline_rows = inline_rows  # a page's thread may run a query bounded to this
         self._loop_thread = threading.get_ident() if loop.is_running() else None
 
     def query(
@@ -65,7 +67,7 @@ class BoundedStore(GraphStore):
             base_iri,
             self.max_rows,
         )
-        if self.executor.admits(req):  # bounded before it runs: here, on this thread
+        if self.executor.admits(req, self.inline_rows):  # bounded before it runs: here
             return self.store.query(
                 sparql, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri
             )

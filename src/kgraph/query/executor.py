@@ -21,6 +21,7 @@ a client that goes away stops the serialiser.
 from __future__ import annotations
 
 import abc
+import dataclasses
 import io
 import logging
 import queue
@@ -53,9 +54,9 @@ class QueryExecutor(abc.ABC):
         """Answer ``req`` for ``caller`` up to its first chunk (the time limit counts from
         ``caller.arrived``). Raises KgraphError, QueryTimeout."""
 
-    def admits(self, req: QueryRequest) -> bool:
-        """Whether ``req`` is bounded before it runs and may be answered in-process
-        (:mod:`kgraph.query.lane`); only where a lane is configured."""
+    def admits(self, req: QueryRequest, rows: int | None = None) -> bool:
+        """Whether ``req`` is bounded before it runs to ``rows`` (default: the inline lane's
+        limit) and may be answered in-process (:mod:`kgraph.query.lane`)."""
         return False
 
     async def start(self) -> None:  # noqa: B027 - optional hook
@@ -257,15 +258,17 @@ class ProcessExecutor(QueryExecutor):
     async def answer(self, req: QueryRequest, caller: Caller | None = None) -> Answer:
         if self.store is not None and self.admits(req):
             self.inline += 1
+            if 0 < self.fast_lane_rows <= req.max_rows:  # it cannot reach the cap
+                req = dataclasses.replace(req, max_rows=0)  # the engine's own writer
             return self._inline(req, self.store)
         return await self.pool.run(req, caller)
 
-    def admits(self, req: QueryRequest) -> bool:
-        store = self.store
-        if store is None or not self.fast_lane_rows:
+    def admits(self, req: QueryRequest, rows: int | None = None) -> bool:
+        store, limit = self.store, self.fast_lane_rows if rows is None else rows
+        if store is None or not limit:
             return False
         found = anchors(req.query, req.base_iri)
-        return found is not None and within(found, store.degree, self.fast_lane_rows)
+        return found is not None and within(found, store.degree, limit)
 
     @staticmethod
     def _inline(req: QueryRequest, store: EmbeddedStore) -> Answer:

@@ -29,7 +29,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kgraph.errors import BadRequest, RdfSyntaxError, StoreError
-from kgraph.store.embedded import rdf_file_format
+from kgraph.store.engine import rdf_file_format
 from kgraph.store.safe_input import check_file
 from kgraph.store.union import add_union, has_named_graphs
 

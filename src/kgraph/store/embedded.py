@@ -28,6 +28,7 @@ import fcntl
 import gzip
 import itertools
 import json
+import logging
 import os
 import shutil
 import threading
@@ -44,119 +45,15 @@ from kgraph.errors import (
     StoreError,
     StoreUnavailable,
 )
-from kgraph.formats import Format, for_file
-from kgraph.store.base import GraphStore, Progress, QueryKind, QueryResult, Row, StoreInfo
-from kgraph.store.results import write_select
+from kgraph.formats import Format
+from kgraph.store.base import GraphStore, Progress, QueryResult, StoreInfo
+from kgraph.store.engine import OxiResult, rdf_file_format
 from kgraph.store.safe_input import check_file
 from kgraph.store.union import add_union, dataset_quads, has_named_graphs, rederive_union
 from kgraph.store.union import statements as count_statements
 
+log = logging.getLogger(__name__)
 KEEP_VERSIONS = 2  # the current one and the one before it
-
-
-def rdf_file_format(path: Path) -> ox.RdfFormat:
-    """The engine's format for an RDF file, by its suffix. Raises StoreError."""
-    fmt = for_file(path)
-    found = ox.RdfFormat.from_media_type(fmt.media_type) if fmt is not None else None
-    if found is None:
-        raise StoreError(f"{path}: unknown RDF file suffix {path.suffix}")
-    return found
-
-
-def oxi_format(fmt: Format) -> ox.RdfFormat | ox.QueryResultsFormat:
-    """The pyoxigraph format for one of ours."""
-    found = ox.RdfFormat.from_media_type(fmt.media_type) or ox.QueryResultsFormat.from_media_type(
-        fmt.media_type
-    )
-    if found is None:
-        raise StoreError(f"no serialiser for {fmt.media_type}")
-    return found
-
-
-class OxiResult(QueryResult):
-    """A pyoxigraph query result (also used for parsed remote results)."""
-
-    def __init__(self, raw: Any) -> None:
-        self._raw = raw
-        if isinstance(raw, ox.QuerySolutions):
-            self.kind = "select"
-        elif isinstance(raw, ox.QueryBoolean):
-            self.kind = "ask"
-        else:
-            self.kind = "graph"
-
-    @property
-    def variables(self) -> list[str]:
-        if self.kind != "select":
-            return []
-        return [v.value for v in self._raw.variables]
-
-    def serialize(self, fmt: Format, out: IO[bytes]) -> None:
-        try:
-            self._raw.serialize(out, format=oxi_format(fmt))
-        except (ValueError, TypeError) as exc:  # wrong format for this kind: caller bug
-            raise StoreError(f"cannot serialise a {self.kind} result as {fmt.name}: {exc}") from exc
-
-    def rows(self) -> Iterator[Row]:
-        if self.kind == "select":
-            names = self._raw.variables
-            for sol in self._raw:
-                yield {v.value: sol[v] for v in names if sol[v] is not None}
-        elif self.kind == "graph":
-            for t in self._raw:
-                yield {"s": t.subject, "p": t.predicate, "o": t.object}
-        else:
-            raise StoreError("an ASK result has no rows")
-
-    def boolean(self) -> bool:
-        if self.kind != "ask":
-            raise StoreError(f"a {self.kind} result has no boolean")
-        return bool(self._raw)
-
-    def head(self, limit: int) -> tuple[QueryResult, bool]:
-        if self.kind == "ask":
-            return self, False
-        if self.kind == "select":
-            names = [v.value for v in self._raw.variables]
-            items: list[Any] = list(itertools.islice(self._raw, limit + 1))
-            more = len(items) > limit
-            rows = [  # a solution iterates over its values, None where unbound
-                {n: t for n, t in zip(names, solution, strict=True) if t is not None}
-                for solution in items[:limit]
-            ]
-            return _CappedResult("select", names, rows), more
-        triples = list(itertools.islice(self._raw, limit + 1))
-        return _CappedResult("graph", [], triples[:limit]), len(triples) > limit
-
-
-class _CappedResult(QueryResult):
-    """The first rows (var -> term) or triples of a result, held in memory."""
-
-    def __init__(self, kind: QueryKind, variables: list[str], items: list[Any]) -> None:
-        self.kind, self._variables, self._items = kind, variables, items
-
-    @property
-    def variables(self) -> list[str]:
-        return self._variables
-
-    def serialize(self, fmt: Format, out: IO[bytes]) -> None:
-        if self.kind == "select":
-            write_select(self._variables, self._items, fmt, out)
-            return
-        try:
-            ox.serialize(self._items, out, oxi_format(fmt))  # type: ignore[arg-type]
-        except (ValueError, TypeError) as exc:
-            raise StoreError(f"cannot serialise a {self.kind} result as {fmt.name}: {exc}") from exc
-
-    def rows(self) -> Iterator[Row]:
-        if self.kind == "select":
-            yield from self._items
-        else:
-            for t in self._items:
-                yield {"s": t.subject, "p": t.predicate, "o": t.object}
-
-    def boolean(self) -> bool:
-        raise StoreError(f"a {self.kind} result has no boolean")
 
 
 def _syntax_error(exc: SyntaxError) -> QuerySyntaxError:
@@ -185,6 +82,8 @@ class EmbeddedStore(GraphStore):
         self._meta: dict[str, Any] = {}
         self._root_fd: int | None = None  # version_now reads the link relative to it
         self._degrees: dict[tuple[str, str, str], int] = {}  # the inline lane's counts
+        self._largest: dict[str, int] = {}  # version -> the most triples a subject has
+        self._counting: set[str] = set()
         if not writable:
             self._snapshot()  # fail now, clearly, if there is nothing to serve
 
@@ -252,6 +151,9 @@ class EmbeddedStore(GraphStore):
         counting at most ``cap + 1``; remembered per version (exact counts only).
         Raises StoreUnavailable."""
         version, store = self._snapshot()
+        if position == "S":
+            largest = self._largest_subject(version)
+            return largest if largest is not None and largest <= cap else cap + 1
         key = (version, position, iri)
         known = self._degrees.get(key)
         if known is not None:
@@ -268,6 +170,27 @@ class EmbeddedStore(GraphStore):
                 self._degrees.clear()
             self._degrees[key] = found
         return found
+
+    def _largest_subject(self, version: str) -> int | None:
+        """The most triples any subject has in ``version``; None until known (it is counted
+        once per version, on a thread of its own, so no caller waits for it)."""
+        known = self._largest.get(version)
+        if known is not None or version in self._counting:
+            return known
+        self._counting.add(version)
+
+        def count() -> None:
+            try:
+                rows = self.select(
+                    "SELECT (MAX(?n) AS ?m) WHERE { SELECT (COUNT(*) AS ?n) "
+                    "WHERE { ?s ?p ?o } GROUP BY ?s }"
+                )
+                self._largest = {version: int(rows[0]["m"].value) if rows and "m" in rows[0] else 0}
+            except (StoreError, ValueError):
+                log.warning("the largest subject of version %s could not be counted", version)
+
+        threading.Thread(target=count, name="kgraph-largest-subject", daemon=True).start()
+        return None
 
     def version_now(self) -> str | None:
         try:

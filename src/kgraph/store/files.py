@@ -18,7 +18,7 @@ from typing import IO, cast
 import pyoxigraph as ox
 
 from kgraph.errors import RdfSyntaxError, StoreError
-from kgraph.store.embedded import rdf_file_format
+from kgraph.store.engine import rdf_file_format
 from kgraph.store.safe_input import check_file
 
 DATASET_FORMATS = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)

@@ -22,7 +22,8 @@ import pyoxigraph as ox
 from kgraph.errors import QuerySyntaxError, RdfSyntaxError, StoreError
 from kgraph.formats import Format
 from kgraph.store.base import GraphStore, Progress, QueryResult, StoreInfo
-from kgraph.store.embedded import EmbeddedStore, OxiResult, oxi_format, rdf_file_format
+from kgraph.store.embedded import EmbeddedStore
+from kgraph.store.engine import OxiResult, oxi_format, rdf_file_format
 from kgraph.store.safe_input import check_file
 
 

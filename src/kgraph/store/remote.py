@@ -45,7 +45,7 @@ from kgraph.formats import FORM, NQUADS, NTRIPLES, TURTLE, Format
 from kgraph.settings import Settings
 from kgraph.store.base import GraphStore, Progress, QueryResult, StoreInfo
 from kgraph.store.chunks import Prepared, Upload, prepare_dataset
-from kgraph.store.embedded import oxi_format
+from kgraph.store.engine import oxi_format
 from kgraph.store.http import HttpClient, make_request
 from kgraph.store.remote_protocol import (
     ACCEPT_GRAPH,

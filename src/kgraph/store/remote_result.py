@@ -20,7 +20,7 @@ from kgraph.formats import (
     by_name,
 )
 from kgraph.store.base import QueryResult, Row
-from kgraph.store.embedded import oxi_format
+from kgraph.store.engine import oxi_format
 
 READABLE: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, *GRAPH_FORMATS)
 
