@@ -70,6 +70,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "add it to GROUP BY or wrap it in an aggregate such as SAMPLE()",
         "bad_iri": 'this IRI is not valid (no spaces or " < > {{ }} | ^ ` \\ inside < >)',
         "expected": "expected {expected}, found {found}",
+        "unexpected": "unexpected {found}",
+        "ends_early": "the query ends before it is complete",
         "end": "the end of the query",
         "or": "or",
         "a_name": "a name",
@@ -91,6 +93,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "lägg till den i GROUP BY eller använd en aggregering som SAMPLE()",
         "bad_iri": 'IRI:n är ogiltig (inga mellanslag eller " < > {{ }} | ^ ` \\ inom < >)',
         "expected": "väntade mig {expected}, fann {found}",
+        "unexpected": "oväntat: {found}",
+        "ends_early": "frågan tar slut innan den är färdig",
         "end": "slutet av frågan",
         "or": "eller",
         "a_name": "ett namn",
@@ -122,10 +126,14 @@ class SyntaxProblem:
         """The problem and its remedy, without the position."""
         words = _MESSAGES[lang]
         detail = dict(self.detail)
-        if self.kind == "expected":
-            detail["expected"] = _one_of([words.get(e, e) for e in self.expected], words["or"])
+        kind = self.kind
+        if kind == "expected":
             detail["found"] = detail.get("found") or words["end"]
-        text = words[self.kind].format(**detail)
+            if self.expected:
+                detail["expected"] = _one_of([words.get(e, e) for e in self.expected], words["or"])
+            else:  # the engine named nothing it expected
+                kind = "unexpected" if detail.get("found") != words["end"] else "ends_early"
+        text = words[kind].format(**detail)
         if self.prefix_line:
             text += "; " + words["add_prefix"].format(line=self.prefix_line)
         return text
