@@ -352,9 +352,12 @@ def dump_over_http(server: Server, triples: int) -> float:
     text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }} # {time.time_ns()}"
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=1800)
     t0 = time.perf_counter()
-    status, body = get(
-        conn, f"{server.path}?query={urllib.parse.quote(text)}", "application/n-triples"
-    )
+    try:
+        status, body = get(
+            conn, f"{server.path}?query={urllib.parse.quote(text)}", "application/n-triples"
+        )
+    except (OSError, http.client.HTTPException) as exc:  # e.g. cut at a limit mid-stream
+        raise RuntimeError(f"{server.name} dump: {exc!r:.200}") from None
     elapsed = time.perf_counter() - t0
     conn.close()
     if status != 200:
@@ -473,13 +476,14 @@ def run_size(size: int, args: argparse.Namespace, work: Path) -> Figures:
                 # The whole graph in one answer needs the row cap (100,000) off.
                 port = free_port()
                 cmd = [*py, "serve", "--port", str(port), *args.kgraph_args.split()]
-                # ... and, at 1 M, more than one query's memory limit (512 MiB): the
-                # dump measures the serialiser, not the hardened endpoint's limits.
+                # ... and, at 1 M, more than one query's memory (512 MiB) and time (10 s)
+                # limits: the dump measures the serialiser, not the endpoint's limits.
                 nocap = {
                     **kenv,
                     "KGRAPH_MAX_RESULT_ROWS": "0",
                     "KGRAPH_QUERY_MEMORY_MB": "0",
                     "KGRAPH_QUERY_MEMORY_BUDGET_MB": "0",
+                    "KGRAPH_QUERY_TIMEOUT_S": str(args.ready_timeout),
                 }
                 srv = start(name, cmd, "/sparql", port, work / "kgraph-nocap.log", nocap)
                 try:
@@ -768,27 +772,27 @@ def main(argv: list[str] | None = None) -> int:
             args.markdown.write_text(text)
         return 0
     sizes = [2000] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",")]
-    with contextlib.ExitStack() as stack:
-        work = args.workdir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        work.mkdir(parents=True, exist_ok=True)
-        results = []
-        for size in sizes:
-            print(f"== {size:,} triples (work in {work})", flush=True)
-            results.append(run_size(size, args, work))
-            print(table(results[-1]), flush=True)
-            print(targets_table(results[-1]), flush=True)
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     header = (
         f"kgraph benchmark, {stamp}, {os.cpu_count()} CPUs, Python "
         f"{sys.version.split()[0]}, wrk -c {args.connections}, "
         f"{'quick' if args.quick else f'{args.seconds:g} s per wrk phase, {args.reps} reps'}"
     )
-    if args.markdown:
-        args.markdown.write_text(report(header, results))
-    if args.json:
-        args.json.write_text(
-            json.dumps({"header": header, "results": [f.__dict__ for f in results]}, indent=1)
-        )
+    with contextlib.ExitStack() as stack:
+        work = args.workdir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        work.mkdir(parents=True, exist_ok=True)
+        results: list[Figures] = []
+        for size in sizes:
+            print(f"== {size:,} triples (work in {work})", flush=True)
+            results.append(run_size(size, args, work))
+            print(table(results[-1]), flush=True)
+            print(targets_table(results[-1]), flush=True)
+            # written after every size, so that a later size that fails loses only itself
+            if args.markdown:
+                args.markdown.write_text(report(header, results))
+            if args.json:
+                saved = {"header": header, "results": [f.__dict__ for f in results]}
+                args.json.write_text(json.dumps(saved, indent=1))
     return 0
 
 
