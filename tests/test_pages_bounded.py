@@ -83,3 +83,56 @@ def test_the_queries_of_a_page_are_held_to_the_time_limit(
         r = client.get("/def/Thing", headers=HTML)
         assert r.status_code == 503 and "time limit" in r.text
         assert client.get("/healthz").status_code == 200
+
+
+def _reports(tmp: Path, n: int) -> Path:
+    """A board with ``n`` publications, every third co-authored with another board."""
+    ttl = tmp / f"reports-{n}.ttl"
+    ttl.write_text(
+        "@prefix dct: <http://purl.org/dc/terms/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        f'<{BASE}id/board/a> rdfs:label "Styrelse A"@sv .\n'
+        f'<{BASE}id/board/b> rdfs:label "Styrelse B"@sv .\n'
+        + "".join(
+            f'<{BASE}id/pub/p{i:03d}> a dct:BibliographicResource ; dct:title "R {i}"@sv ; '
+            f'dct:issued "{2000 + i % 4}"^^xsd:gYear ; dct:creator <{BASE}id/board/a>'
+            + (f" , <{BASE}id/board/b>" if i % 3 == 1 else "")
+            + " .\n"
+            for i in range(n)
+        ),
+        encoding="utf-8",
+    )
+    return ttl
+
+
+def test_a_hubs_charts_are_computed_once_per_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Publications per year and co-authors of a board: computed on the first view, kept
+    for the next views (another language, another query string) until the data changes."""
+    store = EmbeddedStore(tmp_path / "store", writable=True)
+    store.replace([_reports(tmp_path, 12)], base_iri=BASE)
+    computed: list[str] = []
+    by_year, coauthors = overview.publications_by_year, overview.coauthors
+
+    def years(store: Any, creator: str | None = None) -> Any:
+        computed.append("by-year")
+        return by_year(store, creator)
+
+    def co(store: Any, creator: str) -> Any:
+        computed.append("coauthors")
+        return coauthors(store, creator)
+
+    monkeypatch.setattr(overview, "publications_by_year", years)
+    monkeypatch.setattr(overview, "coauthors", co)
+    with TestClient(create_app(make_settings(tmp_path), store)) as client:
+        views = [client.get(f"/id/board/a?lang={lang}&_={n}", headers=HTML) for n, lang in
+                 enumerate(("sv", "en", "sv"))]  # fmt: skip
+        assert [r.status_code for r in views] == [200, 200, 200]
+        assert computed == ["by-year", "coauthors"]  # once for the three views
+        assert all('id="chart-coauthors"' in r.text and "Styrelse B" in r.text for r in views)
+        store.replace([_reports(tmp_path, 1)], base_iri=BASE)  # a new version: none co-authored
+        again = client.get("/id/board/a?_=new", headers=HTML)
+        assert again.status_code == 200 and computed[2:] == ["by-year", "coauthors"]
+        assert 'id="chart-coauthors"' not in again.text

@@ -13,6 +13,7 @@ The catch-all route must be included last so it never shadows other routes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -165,7 +166,7 @@ def resource(
                 "jsonld": jsonld.script_markup(jsonld.dataset(ds, settings.server.base_iri)),
             }
             return render(templates, request, "dataset.html", ctx, headers=headers)
-        ctx = _resource_context(request, store, settings, view, lang, iri_path)
+        ctx = _resource_context(request, store, settings, view, lang, iri_path, version)
         return render(templates, request, "resource.html", ctx, headers=headers)
 
     body = describe.description_rdf(store, iri, fmt, settings.server.base_iri, metadata)
@@ -301,6 +302,7 @@ def _resource_context(
     view: describe.ResourceView,
     lang: str,
     iri_path: str,
+    version: str | None = None,
 ) -> dict[str, Any]:
     base = settings.server.base_iri
     t = TEXT[lang]
@@ -331,7 +333,9 @@ def _resource_context(
             ctx["instances_title"] = t["instances_plain"]
     if view.iri == ns:
         ctx["ontology_terms"] = overview.ontology_terms(store, base_iri=base, lang=lang)
-    ctx["charts"] = [chart_markup(c) for c in _charts(store, view, base, lang)]
+    ctx["charts"] = [
+        chart_markup(c) for c in _charts(store, view, base, lang, _aggregates(request, version))
+    ]
     ctx["provenance"] = provenance.provenance_of(store, view.iri, base_iri=base, lang=lang)
     ctx["supports"] = provenance.supported_by(store, view.iri, base_iri=base, lang=lang)
     return ctx
@@ -353,15 +357,33 @@ def _node(iri: str, labels: describe.Labels, base: str, lang: str) -> charts.Nod
     return charts.Node(text, with_lang(describe.href_for(iri, base), lang), tlang)
 
 
+Aggregate = Callable[[str, str, Callable[[], list[Any]]], list[Any]]
+
+
+def _aggregates(request: Request, version: str | None) -> Aggregate:
+    """``(name, iri, compute)`` → the aggregate, kept per data version when it is known
+    (a hub's publications per year and co-authors are the same on every view of it until
+    the next build), else computed."""
+    if version is None:
+        return lambda _name, _iri, compute: compute()
+    cache = page_cache(request)
+    return lambda name, iri, compute: cache.get(version, (name, iri), compute, size=len)
+
+
 def _charts(
-    store: GraphStore, view: describe.ResourceView, base: str, lang: str
+    store: GraphStore,
+    view: describe.ResourceView,
+    base: str,
+    lang: str,
+    aggregate: Aggregate = lambda _name, _iri, compute: compute(),
 ) -> list[charts.Chart]:
     """Publications per year and co-authors of a creator; the co-authoring organisations
     of a publication with several creators."""
     t = TEXT[lang]
     out: list[charts.Chart] = []
     me = charts.Node(view.label)
-    by_year = overview.publications_by_year(store, view.iri)
+    iri = view.iri
+    by_year = aggregate("by-year", iri, lambda: overview.publications_by_year(store, iri))
     if by_year:
         out.append(
             charts.year_bars(
@@ -371,7 +393,7 @@ def _charts(
                 headers=(t["year"], t["publications"]),
             )
         )
-    co = overview.coauthors(store, view.iri)
+    co = aggregate("coauthors", iri, lambda: overview.coauthors(store, iri))
     if co:
         labels = describe.Labels(lang, base)
         labels.load(store, [i for i, _ in co])
