@@ -57,7 +57,9 @@ class Body(NamedTuple):
 
 
 def test_bounded_in_bytes_least_recently_used_first() -> None:
-    cache = ResultCache(max_bytes=3 * 400, max_entry_bytes=500)
+    # an entry costs its body (90), its key's fields (3) and ResultCache.ENTRY_OVERHEAD (200):
+    # three fit in 1,000 bytes, a fourth does not
+    cache = ResultCache(max_bytes=1000, max_entry_bytes=500)
     keys = [Key("v", f"q{i}") for i in range(4)]
     for k in keys[:3]:
         assert cache.put(k, Body(b"x" * 90))

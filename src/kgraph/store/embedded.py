@@ -96,7 +96,9 @@ class EmbeddedStore(GraphStore):
     def _snapshot(self) -> tuple[str, ox.Store]:
         """The served version, reopened if a build or publish has replaced it."""
         try:
-            target = os.readlink(self._current)
+            if self._root_fd is None:
+                self._root_fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+            target = os.readlink("current", dir_fd=self._root_fd)  # no path walk per query
         except FileNotFoundError:
             raise StoreUnavailable(
                 f"no data in store {self.root}: run `kgraph build` first"
