@@ -20,7 +20,6 @@ graph) and one upload per named graph, under its own name.
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +27,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kgraph.errors import BadRequest, RdfSyntaxError, StoreError
-from kgraph.store.engine import rdf_file_format
-from kgraph.store.safe_input import check_file
+from kgraph.errors import BadRequest
+from kgraph.store.files import load_file
 from kgraph.store.union import add_union, has_named_graphs
 
 QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
@@ -67,7 +65,7 @@ def prepare(files: Sequence[Path], *, base_iri: str, workdir: Path, chunk_bytes:
     """
     scratch = ox.Store(str(workdir / "scratch"))
     for path in files:
-        _load(scratch, path, base_iri, keep_graphs=False)
+        load_file(scratch, path, base_iri, into=ox.DefaultGraph())
     upload = _write(scratch, ox.DefaultGraph(), workdir / "upload.nt", chunk_bytes)
     del scratch
     return upload
@@ -97,7 +95,7 @@ def prepare_dataset(
     """
     scratch = ox.Store(str(workdir / "scratch"))
     for path in files:
-        _load(scratch, path, base_iri, keep_graphs=True)
+        load_file(scratch, path, base_iri)
     graphs: dict[str, Upload] = {}
     statements = len(scratch)
     if has_named_graphs(scratch):
@@ -146,36 +144,6 @@ def _write(scratch: ox.Store, graph: Any, out: Path, chunk_bytes: int) -> Upload
 
 def _nt(triples: list[Any]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-
-
-def _load(store: ox.Store, path: Path, base_iri: str, *, keep_graphs: bool) -> None:
-    check_file(path)
-    fmt = rdf_file_format(path)
-    try:
-        if path.name.endswith(".gz"):
-            with gzip.open(path, "rb") as fh:
-                _load_from(store, fh, None, fmt, base_iri, keep_graphs)
-        else:
-            _load_from(store, None, str(path), fmt, base_iri, keep_graphs)
-    except SyntaxError as exc:
-        raise RdfSyntaxError(str(path), exc.lineno, exc.offset, exc.msg or str(exc)) from exc
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise StoreError(f"{path}: cannot load: {exc}") from exc
-
-
-def _load_from(
-    store: ox.Store, fh: Any, path: str | None, fmt: Any, base_iri: str, keep_graphs: bool
-) -> None:
-    if fmt not in QUAD_FORMATS or keep_graphs:
-        store.bulk_load(fh, path=path, format=fmt, base_iri=base_iri)
-        return
-    batch: list[Any] = []
-    for q in ox.parse(fh, path=path, format=fmt, base_iri=base_iri):
-        batch.append(ox.Quad(q.subject, q.predicate, q.object))
-        if len(batch) >= _BATCH:
-            store.extend(batch)
-            batch.clear()
-    store.extend(batch)
 
 
 def _connected(triples: list[Any]) -> list[list[Any]]:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import gzip
 import itertools
 import json
 import logging
@@ -35,20 +34,19 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
 import pyoxigraph as ox
 
 from kgraph.errors import (
     QuerySyntaxError,
-    RdfSyntaxError,
     StoreError,
     StoreUnavailable,
 )
 from kgraph.formats import Format
 from kgraph.store.base import GraphStore, Progress, QueryResult, StoreInfo
-from kgraph.store.engine import OxiResult, rdf_file_format
-from kgraph.store.safe_input import check_file
+from kgraph.store.engine import OxiResult
+from kgraph.store.files import load_file
 from kgraph.store.union import add_union, dataset_quads, has_named_graphs, rederive_union
 from kgraph.store.union import statements as count_statements
 
@@ -293,7 +291,7 @@ class EmbeddedStore(GraphStore):
                 total = sum(f.stat().st_size for f in files)
                 done = 0
                 for path in files:
-                    self._load_file(store, path, base_iri)
+                    load_file(store, path, base_iri)
                     done += path.stat().st_size
                     if progress:
                         progress(done, total)
@@ -306,28 +304,6 @@ class EmbeddedStore(GraphStore):
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
-
-    @staticmethod
-    def _load_file(store: ox.Store, path: Path, base_iri: str, graph: str | None = None) -> None:
-        """Load ``path`` into ``store``; with ``graph``, every statement (a dataset's too)
-        goes into that named graph. The caller drops its last reference to a store it
-        wrote to close it (before its directory is renamed: RocksDB closing in a moved
-        directory took a second at 1 M triples)."""
-        check_file(path)
-        fmt = rdf_file_format(path)
-        to: dict[str, Any] = {"to_graph": ox.NamedNode(graph)} if graph else {}
-        try:
-            if graph and fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-                _load_into(store, path, fmt, base_iri, ox.NamedNode(graph))
-            elif path.name.endswith(".gz"):
-                with gzip.open(path, "rb") as fh:
-                    store.bulk_load(cast(IO[bytes], fh), format=fmt, base_iri=base_iri, **to)
-            else:
-                store.bulk_load(path=str(path), format=fmt, base_iri=base_iri, **to)
-        except SyntaxError as exc:
-            raise RdfSyntaxError(str(path), exc.lineno, exc.offset, exc.msg or str(exc)) from exc
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            raise StoreError(f"{path}: cannot load: {exc}") from exc
 
     def update(self, sparql_update: str) -> StoreInfo:
         """Apply the update to a copy of the served version, derive the union again, and
@@ -358,10 +334,3 @@ class EmbeddedStore(GraphStore):
                 self._root_fd = None
             self._store = None
             self._version = None
-
-
-def _load_into(store: ox.Store, path: Path, fmt: ox.RdfFormat, base_iri: str, graph: Any) -> None:
-    """A dataset file's statements, whatever graph they are in, into ``graph``."""
-    with gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb") as fh:
-        quads = ox.parse(cast(IO[bytes], fh), format=fmt, base_iri=base_iri)
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)

@@ -22,8 +22,8 @@ import pyoxigraph as ox
 from kgraph.errors import QuerySyntaxError, RdfSyntaxError, StoreError
 from kgraph.formats import Format
 from kgraph.store.base import GraphStore, Progress, QueryResult, StoreInfo
-from kgraph.store.embedded import EmbeddedStore
 from kgraph.store.engine import OxiResult, oxi_format, rdf_file_format
+from kgraph.store.files import load_file
 from kgraph.store.safe_input import check_file
 
 
@@ -42,14 +42,8 @@ class MemoryStore(GraphStore):
         Raises RdfSyntaxError (file:line:col) and StoreError.
         """
         for i, path in enumerate(files):
-            graph = f"{graph_prefix}{i}" if graph_prefix else None
-            if graph is not None and rdf_file_format(path).supports_datasets:
-                # TriG, N-Quads: every graph of the file into the file's graph (the union)
-                g = ox.NamedNode(graph)
-                quads = read_triples([path], base_iri)
-                self._store.extend(ox.Quad(q.subject, q.predicate, q.object, g) for q in quads)
-                continue
-            EmbeddedStore._load_file(self._store, path, base_iri, graph)
+            graph = ox.NamedNode(f"{graph_prefix}{i}") if graph_prefix else None
+            load_file(self._store, path, base_iri, graph)
         return len(self._store)
 
     def add_triples(self, triples: Sequence[Any], graph: str) -> None:
