@@ -31,17 +31,17 @@ KILLABLE_BUILD = textwrap.dedent(
     import sys, threading
     from pathlib import Path
     from kgraph import cli
-    from kgraph.store.embedded import EmbeddedStore
+    from kgraph.store import embedded
 
     marker = Path(sys.argv[1])
-    load = EmbeddedStore._load_file
+    load = embedded.load_file
 
-    def slow_load(store, path, base_iri):
-        load(store, path, base_iri)
+    def slow_load(store, path, base_iri, into=None):
+        load(store, path, base_iri, into)
         marker.write_text("loaded")
         threading.Event().wait()  # hold still, mid-build, until killed
 
-    EmbeddedStore._load_file = staticmethod(slow_load)
+    embedded.load_file = slow_load  # the embedded store's loader
     cli.main(sys.argv[2:])
     """
 )

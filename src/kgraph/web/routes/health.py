@@ -12,8 +12,10 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", summary="Liveness: the process answers")
-async def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+async def healthz() -> JSONResponse:
+    # A response class, not a dict: FastAPI would validate and serialise a dict through a
+    # pydantic response model on every probe.
+    return JSONResponse({"status": "ok"})
 
 
 @router.get("/readyz", summary="Readiness: the store is open; its triple count")
