@@ -171,3 +171,34 @@ def test_sigterm_answers_running_queries_503_and_leaves_no_worker(tmp_path: Path
         ]
     finally:
         stop(server)
+
+
+def test_an_answer_cut_at_the_time_limit_is_one_warning_not_a_traceback(tmp_path: Path) -> None:
+    """Once the head is sent, a query past its limit can only end the connection: the client
+    sees an incomplete answer (never a complete-looking one), the log one warning line."""
+    server = start(tmp_path, KGRAPH_QUERY_TIMEOUT_S="1", KGRAPH_MAX_RESULT_ROWS="0")
+    try:
+        endless = "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 27 M
+        got = 0
+        with (
+            httpx.Client(timeout=30) as c,
+            c.stream(
+                "GET",
+                server.base + "/sparql",
+                params={"query": endless},
+                headers={"Accept": "application/n-triples"},
+            ) as r,
+        ):
+            assert r.status_code == 200
+            with pytest.raises(httpx.RemoteProtocolError):  # no final chunk
+                for part in r.iter_bytes():
+                    got += len(part)
+        assert got > 0
+        assert httpx.get(server.base + "/healthz", timeout=5).status_code == 200
+        log = server.log.read_text()
+        assert "Traceback" not in log and "Exception in ASGI application" not in log, log[-3000:]
+        assert "ERROR" not in log, log[-3000:]  # a limit is no error of the server
+        cut = [line for line in log.splitlines() if "answer cut" in line]
+        assert len(cut) == 1 and "time limit" in cut[0], log[-3000:]
+    finally:
+        stop(server)

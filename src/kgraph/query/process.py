@@ -192,11 +192,10 @@ class WorkerAnswer:
     async def rest(self) -> AsyncIterator[bytes]:
         try:
             while not self._done:
-                try:
-                    kind, payload = await self._next()
-                except KgraphError as exc:
-                    log.error("query failed after the response had started: %s", exc)
-                    raise  # ends the body abruptly: the client sees an incomplete transfer
+                # A KgraphError here (a limit, a lost worker) ends the body abruptly: the
+                # client sees an incomplete transfer; the server logs it (web/errors.py:
+                # one warning line for a limit).
+                kind, payload = await self._next()
                 if kind == framing.END:
                     self._finish(healthy=True)
                     return

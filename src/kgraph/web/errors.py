@@ -21,7 +21,11 @@ from kgraph.errors import (
     KgraphError,
     NotAcceptable,
     PayloadTooLarge,
+    QueryMemoryExceeded,
     QuerySyntaxError,
+    QueryTimeout,
+    ServerBusy,
+    StoreUnavailable,
     Unauthorized,
     UriTooLong,
 )
@@ -88,7 +92,44 @@ def response_for(request: Request, exc: KgraphError) -> Response:
     return response
 
 
+_CUT = (QueryTimeout, QueryMemoryExceeded, ServerBusy, StoreUnavailable)
+
+
+class CutAnswers(logging.Filter):
+    """A query stopped at a limit (time, memory, shutdown) after its answer's head was sent
+    can only end the connection, and uvicorn logs what ended it as "Exception in ASGI
+    application" with a traceback: no bug, so one warning line instead.
+
+    >>> import sys
+    >>> try:
+    ...     raise QueryTimeout("stopped at the time limit of 1 s")
+    ... except QueryTimeout:
+    ...     record = logging.LogRecord("uvicorn.error", logging.ERROR, "", 0,
+    ...                                "Exception in ASGI application", (), sys.exc_info())
+    >>> CutAnswers().filter(record), record.levelname, record.getMessage(), record.exc_info
+    (True, 'WARNING', 'answer cut after its head was sent: stopped at the time limit of 1 s', None)
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, _CUT):
+            record.msg, record.args = "answer cut after its head was sent: %s", (exc.message,)
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def install_cut_answers_filter() -> None:
+    """Put :class:`CutAnswers` on uvicorn's error logger (once)."""
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, CutAnswers) for f in logger.filters):
+        logger.addFilter(CutAnswers())
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    """The error tree's answers on ``app``; and answers cut at a limit as warnings."""
+    install_cut_answers_filter()
+
     @app.exception_handler(KgraphError)
     async def _kgraph(request: Request, exc: KgraphError) -> Response:
         return response_for(request, exc)
