@@ -173,10 +173,18 @@ def test_sigterm_answers_running_queries_503_and_leaves_no_worker(tmp_path: Path
         stop(server)
 
 
-def test_an_answer_cut_at_the_time_limit_is_one_warning_not_a_traceback(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "0"])  # worker processes; threads
+def test_an_answer_cut_at_the_time_limit_is_one_warning_not_a_traceback(
+    tmp_path: Path, workers: str
+) -> None:
     """Once the head is sent, a query past its limit can only end the connection: the client
     sees an incomplete answer (never a complete-looking one), the log one warning line."""
-    server = start(tmp_path, KGRAPH_QUERY_TIMEOUT_S="1", KGRAPH_MAX_RESULT_ROWS="0")
+    server = start(
+        tmp_path,
+        KGRAPH_QUERY_TIMEOUT_S="1",
+        KGRAPH_MAX_RESULT_ROWS="0",
+        KGRAPH_QUERY_WORKERS=workers,
+    )
     try:
         endless = "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 27 M
         got = 0

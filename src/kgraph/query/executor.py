@@ -98,6 +98,8 @@ class QueryJob:
         self._q: queue.Queue[object] = queue.Queue(maxsize=8)
         self._cancelled = threading.Event()
         self._finished = False
+        self._deadline: float | None = None  # from start(): the rest is held to it too
+        self.timed_out = "the query was stopped at the time limit"  # the caller words it
         self._thread = threading.Thread(target=self._work, args=(work,), daemon=True)
         self._thread.start()
 
@@ -154,6 +156,7 @@ class QueryJob:
         Raises the KgraphError the query or the negotiation raised, QueryTimeout
         (message ``timeout``, to be reworded by the caller) past ``deadline``.
         """
+        self._deadline = deadline
         head = self._next(deadline)
         assert isinstance(head, AnswerHead)
         chunk = self._next(deadline)
@@ -166,14 +169,15 @@ class QueryJob:
         return head, chunk, False
 
     def rest(self) -> Iterator[bytes]:
-        """The chunks after the first. Errors mid-stream are logged: headers are sent."""
+        """The chunks after the first. An error mid-stream (a limit) is raised: the head is
+        sent, so it ends the transfer incomplete, never as a shorter answer that looks whole
+        (the server logs it: one warning line for a limit, web/errors.py)."""
         try:
             while not self._finished:
                 try:
-                    chunk = self._next()
-                except KgraphError:
-                    log.exception("query failed after the response had started")
-                    return
+                    chunk = self._next(self._deadline)
+                except QueryTimeout:  # the thread stops at its next write (cancelled)
+                    raise QueryTimeout(self.timed_out) from None
                 if chunk is None:
                     return
                 assert isinstance(chunk, bytes)
@@ -210,14 +214,13 @@ class ThreadExecutor(QueryExecutor):
 
     def _start(self, req: QueryRequest, deadline: float) -> Answer:
         job = QueryJob(lambda on_head, out: answer(self.store, req, on_head, out))
+        job.timed_out = f"the query was stopped at the time limit of {self.timeout_s:g} s"
         try:
             head, first, complete = job.start(deadline)
         except QueryTimeout:
             if self._on_timeout is not None:
                 self._on_timeout()
-            raise QueryTimeout(
-                f"the query was stopped at the time limit of {self.timeout_s:g} s"
-            ) from None
+            raise QueryTimeout(job.timed_out) from None
         except BaseException:
             job.cancel()
             raise
