@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import shutil
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,25 @@ def test_readers_follow_the_swap_and_old_versions_are_pruned(tmp_path: Path) -> 
         assert reader.count() == n
     versions = [p for p in (tmp_path / "s" / "versions").iterdir() if p.is_dir()]
     assert len(versions) == KEEP_VERSIONS
+
+
+def test_a_reader_follows_a_store_folder_removed_and_built_again(tmp_path: Path) -> None:
+    """The served version is read relative to the store's folder; a folder replaced under
+    a running reader (``rm -r`` and a new build) is found again, not a 503 for good."""
+    EmbeddedStore(tmp_path / "s", writable=True).replace(
+        [write(tmp_path / "a.ttl", "<id/a> <p> 1 .")], base_iri=BASE
+    )
+    reader = EmbeddedStore(tmp_path / "s")
+    assert reader.count() == 1 and reader.version_now() is not None
+    shutil.rmtree(tmp_path / "s")
+    assert reader.version_now() is None
+    with pytest.raises(StoreUnavailable):
+        reader.count()
+    info = EmbeddedStore(tmp_path / "s", writable=True).replace(
+        [write(tmp_path / "b.ttl", "<id/a> <p> 1 . <id/b> <p> 2 .")], base_iri=BASE
+    )
+    assert reader.version_now() == info.version
+    assert reader.count() == 2
 
 
 def test_update_makes_a_new_version(tmp_path: Path) -> None:

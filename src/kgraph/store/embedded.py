@@ -94,9 +94,7 @@ class EmbeddedStore(GraphStore):
     def _snapshot(self) -> tuple[str, ox.Store]:
         """The served version, reopened if a build or publish has replaced it."""
         try:
-            if self._root_fd is None:
-                self._root_fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
-            target = os.readlink("current", dir_fd=self._root_fd)  # no path walk per query
+            target = self._read_link()
         except FileNotFoundError:
             raise StoreUnavailable(
                 f"no data in store {self.root}: run `kgraph build` first"
@@ -194,11 +192,30 @@ class EmbeddedStore(GraphStore):
 
     def version_now(self) -> str | None:
         try:
-            if self._root_fd is None:
-                self._root_fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
-            return os.readlink("current", dir_fd=self._root_fd).rpartition("/")[2]
+            return self._read_link().rpartition("/")[2]
         except OSError:
             return None
+
+    def _read_link(self) -> str:
+        """The ``current`` link, read relative to the store's folder (no path walk per
+        query); if that fails, once more through a freshly opened folder, in case the
+        folder itself was replaced (``rm -r`` and a new build). Raises OSError."""
+        fd = self._root_fd
+        if fd is not None:
+            try:
+                return os.readlink("current", dir_fd=fd)
+            except OSError:
+                # not closed: another thread may be reading through it now (a closed
+                # number can be reused); one descriptor per replaced folder is kept
+                self._root_fd = None
+        fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            target = os.readlink("current", dir_fd=fd)
+        except OSError:
+            os.close(fd)
+            raise
+        self._root_fd = fd
+        return target
 
     def info(self) -> StoreInfo:
         version, store = self._snapshot()
