@@ -94,12 +94,14 @@ class QueryJob:
     ``work(on_head, out)`` calls ``on_head`` once, then writes the body to ``out``.
     """
 
-    def __init__(self, work: Work) -> None:
+    def __init__(
+        self, work: Work, timed_out: str = "the query was stopped at the time limit"
+    ) -> None:
         self._q: queue.Queue[object] = queue.Queue(maxsize=8)
         self._cancelled = threading.Event()
         self._finished = False
         self._deadline: float | None = None  # from start(): the rest is held to it too
-        self.timed_out = "the query was stopped at the time limit"  # the caller words it
+        self.timed_out = timed_out  # the message of a QueryTimeout past the deadline
         self._thread = threading.Thread(target=self._work, args=(work,), daemon=True)
         self._thread.start()
 
@@ -213,8 +215,10 @@ class ThreadExecutor(QueryExecutor):
         return await run_in_threadpool(self._start, req, arrived + self.timeout_s)
 
     def _start(self, req: QueryRequest, deadline: float) -> Answer:
-        job = QueryJob(lambda on_head, out: answer(self.store, req, on_head, out))
-        job.timed_out = f"the query was stopped at the time limit of {self.timeout_s:g} s"
+        job = QueryJob(
+            lambda on_head, out: answer(self.store, req, on_head, out),
+            f"the query was stopped at the time limit of {self.timeout_s:g} s",
+        )
         try:
             head, first, complete = job.start(deadline)
         except QueryTimeout:

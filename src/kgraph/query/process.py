@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import signal
 import subprocess
@@ -26,7 +25,6 @@ from kgraph.query.answer import CHUNK, AnswerHead
 from kgraph.query.policy import KillReason, PoolPolicy, killed_error
 from kgraph.query.protocol import QueryRequest
 
-log = logging.getLogger(__name__)
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 

@@ -31,9 +31,6 @@ from kgraph.errors import BadRequest
 from kgraph.store.files import load_file
 from kgraph.store.union import add_union, has_named_graphs
 
-QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
-_BATCH = 100_000
-
 
 @dataclass(frozen=True)
 class Upload:

@@ -13,7 +13,6 @@ The catch-all route must be included last so it never shadows other routes.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -302,7 +301,7 @@ def _resource_context(
     view: describe.ResourceView,
     lang: str,
     iri_path: str,
-    version: str | None = None,
+    version: str,
 ) -> dict[str, Any]:
     base = settings.server.base_iri
     t = TEXT[lang]
@@ -333,9 +332,8 @@ def _resource_context(
             ctx["instances_title"] = t["instances_plain"]
     if view.iri == ns:
         ctx["ontology_terms"] = overview.ontology_terms(store, base_iri=base, lang=lang)
-    ctx["charts"] = [
-        chart_markup(c) for c in _charts(store, view, base, lang, _aggregates(request, version))
-    ]
+    kept = page_cache(request)
+    ctx["charts"] = [chart_markup(c) for c in _charts(store, view, base, lang, kept, version)]
     ctx["provenance"] = provenance.provenance_of(store, view.iri, base_iri=base, lang=lang)
     ctx["supports"] = provenance.supported_by(store, view.iri, base_iri=base, lang=lang)
     return ctx
@@ -357,33 +355,24 @@ def _node(iri: str, labels: describe.Labels, base: str, lang: str) -> charts.Nod
     return charts.Node(text, with_lang(describe.href_for(iri, base), lang), tlang)
 
 
-Aggregate = Callable[[str, str, Callable[[], list[Any]]], list[Any]]
-
-
-def _aggregates(request: Request, version: str | None) -> Aggregate:
-    """``(name, iri, compute)`` → the aggregate, kept per data version when it is known
-    (a hub's publications per year and co-authors are the same on every view of it until
-    the next build), else computed."""
-    if version is None:
-        return lambda _name, _iri, compute: compute()
-    cache = page_cache(request)
-    return lambda name, iri, compute: cache.get(version, (name, iri), compute, size=len)
-
-
 def _charts(
     store: GraphStore,
     view: describe.ResourceView,
     base: str,
     lang: str,
-    aggregate: Aggregate = lambda _name, _iri, compute: compute(),
+    kept: PerVersion,
+    version: str,
 ) -> list[charts.Chart]:
     """Publications per year and co-authors of a creator; the co-authoring organisations
-    of a publication with several creators."""
+    of a publication with several creators. The first two are kept per data version (a
+    hub's are the same on every view of it, in either language, until the next build)."""
     t = TEXT[lang]
     out: list[charts.Chart] = []
     me = charts.Node(view.label)
     iri = view.iri
-    by_year = aggregate("by-year", iri, lambda: overview.publications_by_year(store, iri))
+    by_year = kept.get(
+        version, ("by-year", iri), lambda: overview.publications_by_year(store, iri), size=len
+    )
     if by_year:
         out.append(
             charts.year_bars(
@@ -393,7 +382,7 @@ def _charts(
                 headers=(t["year"], t["publications"]),
             )
         )
-    co = aggregate("coauthors", iri, lambda: overview.coauthors(store, iri))
+    co = kept.get(version, ("coauthors", iri), lambda: overview.coauthors(store, iri), size=len)
     if co:
         labels = describe.Labels(lang, base)
         labels.load(store, [i for i, _ in co])
