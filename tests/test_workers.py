@@ -37,6 +37,15 @@ BIG = QueryRequest(
 T = TypeVar("T")
 
 
+async def until(check: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    """Poll ``check`` on the loop (the pool works on it too) until true, or fail."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        await asyncio.sleep(0.01)
+
+
 @pytest.fixture()
 def store_root(tmp_path: Path) -> Path:
     ttl = tmp_path / "a.ttl"
@@ -119,7 +128,7 @@ def test_the_time_limit_counts_from_arrival_and_kills_the_worker(store_root: Pat
 def test_per_client_concurrency_is_429_and_others_go_on(store_root: Path) -> None:
     async def body(pool: WorkerPool) -> None:
         heavy = [asyncio.create_task(pool.run(SLOW, Caller("greedy"))) for _ in range(2)]
-        await asyncio.sleep(0.1)
+        await until(lambda: sum(pool.queries()) == 2, "both greedy queries admitted")
         with pytest.raises(TooManyRequests) as refused:
             await pool.run(SLOW, Caller("greedy"))
         assert refused.value.retry_after == 1
@@ -138,7 +147,7 @@ def test_a_young_query_without_a_long_slot_is_stopped_busy(store_root: Path) -> 
 
     async def body(pool: WorkerPool) -> None:
         first = asyncio.create_task(pool.run(SLOW, Caller("x")))
-        await asyncio.sleep(0.5)  # promoted to the long slot by now
+        await until(lambda: pool.queries()[1] == 1, "the first query in the long slot")
         with pytest.raises(ServerBusy) as busy:
             await pool.run(SLOW, Caller("y"))
         assert busy.value.retry_after == 2 and "slots for long queries" in str(busy.value)
@@ -168,13 +177,13 @@ def test_a_client_whose_query_outgrew_the_short_lane_waits_behind_light_ones(
 
     async def body(pool: WorkerPool) -> None:
         blocker = asyncio.create_task(pool.run(SLOW, Caller("first")))  # holds the long slot
-        await asyncio.sleep(0.5)
+        await until(lambda: pool.queries()[1] == 1, "the blocker in the long slot")
         with pytest.raises(ServerBusy):
             await pool.run(SLOW, Caller("heavy"))  # bounced from the short lane
         assert pool.usage.is_heavy("heavy", time.monotonic())
         assert not pool.usage.is_heavy("light", time.monotonic())
         waiting = asyncio.create_task(pool.run(SLOW, Caller("heavy")))  # no short lane now
-        await asyncio.sleep(0.1)
+        await until(lambda: pool.queries()[2] == 1, "the heavy client's query waiting")
         assert b"true" in await _ask(pool, "light")
         assert not waiting.done()  # still waiting for a long slot
         for task in (blocker, waiting):

@@ -147,6 +147,11 @@ class WorkerPool:
         """Worker processes alive or starting (never above ``max_workers``)."""
         return len(self._idle) + len(self._running) + len(self._dying) + self._starting
 
+    def queries(self) -> tuple[int, int, int]:
+        """Queries now: running in the short lane, running in a long slot, waiting."""
+        short, long = self._lanes_busy()
+        return short, long, len(self._waiting)
+
     # -- queries -------------------------------------------------------------
 
     async def run(self, req: QueryRequest, caller: Caller | None = None) -> WorkerAnswer:
