@@ -19,26 +19,30 @@ from .conftest import BASE, make_settings
 HTML = {"Accept": "text/html"}
 
 
+PREFIXES = (
+    f"@prefix kg: <{BASE}def/> .\n"
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    "@prefix dct: <http://purl.org/dc/terms/> .\n"
+    "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+)
+
+
+def _turtle(path: Path, statements: list[str]) -> Path:
+    """``path`` holding the prefixes above and ``statements``, one per line."""
+    path.write_text(PREFIXES + "".join(f"{st} .\n" for st in statements), encoding="utf-8")
+    return path
+
+
 def _things(tmp: Path, n: int) -> Path:
-    ttl = tmp / f"things-{n}.ttl"
-    ttl.write_text(
-        f"@prefix kg: <{BASE}def/> .\n"
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        "@prefix dct: <http://purl.org/dc/terms/> .\n"
-        'kg:Thing a rdfs:Class ; rdfs:label "Sak"@sv .\n'
-        + "".join(
+    return _turtle(
+        tmp / f"things-{n}.ttl",
+        ['kg:Thing a rdfs:Class ; rdfs:label "Sak"@sv']
+        + [
             f'<{BASE}id/thing/t{i:03d}> a kg:Thing ; rdfs:label "Sak {i:03d}"@sv'
-            + (
-                f' ; dct:issued "{2000 + i % 7}"^^<http://www.w3.org/2001/XMLSchema#gYear>'
-                if i % 3
-                else ""
-            )
-            + " .\n"
+            + (f' ; dct:issued "{2000 + i % 7}"^^xsd:gYear' if i % 3 else "")
             for i in range(n)
-        ),
-        encoding="utf-8",
+        ],
     )
-    return ttl
 
 
 def test_a_large_class_is_paged_and_ordered_once_per_version(
@@ -87,23 +91,17 @@ def test_the_queries_of_a_page_are_held_to_the_time_limit(
 
 def _reports(tmp: Path, n: int) -> Path:
     """A board with ``n`` publications, every third co-authored with another board."""
-    ttl = tmp / f"reports-{n}.ttl"
-    ttl.write_text(
-        "@prefix dct: <http://purl.org/dc/terms/> .\n"
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
-        f'<{BASE}id/board/a> rdfs:label "Styrelse A"@sv .\n'
-        f'<{BASE}id/board/b> rdfs:label "Styrelse B"@sv .\n'
-        + "".join(
+    return _turtle(
+        tmp / f"reports-{n}.ttl",
+        [f'<{BASE}id/board/a> rdfs:label "Styrelse A"@sv',
+         f'<{BASE}id/board/b> rdfs:label "Styrelse B"@sv']
+        + [
             f'<{BASE}id/pub/p{i:03d}> a dct:BibliographicResource ; dct:title "R {i}"@sv ; '
             f'dct:issued "{2000 + i % 4}"^^xsd:gYear ; dct:creator <{BASE}id/board/a>'
             + (f" , <{BASE}id/board/b>" if i % 3 == 1 else "")
-            + " .\n"
             for i in range(n)
-        ),
-        encoding="utf-8",
-    )
-    return ttl
+        ],
+    )  # fmt: skip
 
 
 def test_a_hubs_charts_are_computed_once_per_version(
