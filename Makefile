@@ -25,7 +25,7 @@ serve: $(STAMP) $(NODE_STAMP)
 ## Run the whole test suite (installs Debian packages the integration tests need)
 test: $(STAMP) system-deps $(NODE_STAMP) test-suites
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 
 system-deps:
@@ -36,8 +36,8 @@ test-suites: $(STAMP)
 	@PYTHON=$(BIN)/python scripts/fetch-test-suites.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
