@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kgraph.settings import Settings
-from kgraph.web.middleware import CSP
+from kgraph.web.gate import CSP
 from tests.conftest import ROOT
 
 YASGUI = ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from kgraph.query.executor import ProcessExecutor, ThreadExecutor
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.web.app import create_app
-from kgraph.web.middleware import TokenBuckets
+from kgraph.web.gate import TokenBuckets
 from tests.conftest import make_settings
 from tests.servers import wait_until
 

@@ -19,21 +19,19 @@ from types import FrameType
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kgraph import __version__
 from kgraph.query.executor import QueryExecutor, make_executor
 from kgraph.settings import Settings, settings_from_environment
 from kgraph.store import open_store
 from kgraph.store.base import GraphStore
-from kgraph.web import i18n, lean, metrics, middleware
+from kgraph.web import i18n, metrics
 from kgraph.web.cache import ResultCache
 from kgraph.web.errors import install_error_handlers
+from kgraph.web.front import Front, KgraphApp
 from kgraph.web.metrics import AppMetrics
-from kgraph.web.replay import Replay, again, read_body
 from kgraph.web.routes import (
     health,
     pages,
@@ -47,35 +45,6 @@ from kgraph.web.routes import (
 
 HERE = Path(__file__).parent
 log = logging.getLogger("kgraph.web")
-
-
-class KgraphApp(FastAPI):
-    """FastAPI, with the gate, the replay layer and the lean path for ``/sparql`` in front
-    of its own stack (``front``, set by :func:`create_app`)."""
-
-    front: ASGIApp | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.front is None or scope["type"] != "http":
-            await super().__call__(scope, receive, send)
-        else:
-            await self.front(scope, receive, send)
-
-    async def dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Machine queries by the lean path; everything else by the framework."""
-        if scope["path"] == "/sparql" and scope["method"] in ("GET", "POST"):
-            body = b""
-            if scope["method"] == "POST":
-                limit = self.state.settings.limits.max_body_bytes
-                body, receive, whole = await read_body(receive, limit)
-                if not whole:  # over the limit: the route says so
-                    await super().__call__(scope, receive, send)
-                    return
-            if await lean.answer_query(scope, receive, send, self.state, body):
-                return
-            if scope["method"] == "POST":
-                receive = again(body, receive)
-        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
@@ -124,26 +93,13 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     if store is not None:
         app.state.store = store
         app.state.executor = make_executor(settings, store, app.state.metrics.timeouts.inc)
-    # In front of the framework, from the inside out: the lean path for machine queries
-    # (kgraph.web.lean), the replay of repeated answers, the gate (id, limits, headers,
-    # log, metrics), CORS outermost so that every answer (a 413 or 429 too) carries it.
-    replay = Replay(
-        app.dispatch,
+    # Before the framework: CORS, the gate, the replay, the lean path (kgraph.web.front).
+    app.front = Front(
+        app,
+        settings,
         cache=app.state.result_cache,
-        store=lambda: getattr(app.state, "store", None),
-        max_body_bytes=settings.limits.max_body_bytes,
-    )
-    observer, limited = app.state.metrics.observe, app.state.metrics.rate_limited.inc
-    app.front = CORSMiddleware(
-        middleware.gate(replay, settings, observer, limited),
-        allow_origins=["*"],
-        allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
-        allow_headers=["*"],
-        expose_headers=[
-            *("Content-Type", "Content-Length", "ETag", "Link", "Vary"),
-            *("X-Request-ID", "X-Kgraph-Result-Truncated", "Retry-After"),
-        ],
-        max_age=86400,
+        observer=app.state.metrics.observe,
+        on_limited=app.state.metrics.rate_limited.inc,
     )
     install_error_handlers(app)
     if settings.paths.yasgui_dir.is_dir():  # before /static, which would answer it

@@ -1,11 +1,11 @@
-"""The one cache: whole answers to repeated requests, replayed on the event loop.
+"""What may be replayed, and under which key: whole answers to repeated requests.
 
 The served data changes only when a build or publish swaps the store's
 version, so the whole answer to a query or a resource page (status, headers
 and body, exactly as the route sent it) stays right for as long as that
-version is served. :class:`Replay` sits just inside the gate
-(:mod:`kgraph.web.middleware`), which has already given the request its id,
-checked its limits and will log and count it: a request with the same method,
+version is served. The front (:mod:`kgraph.web.front`) replays them, after it has
+given the request its id and checked its limits, and logs and counts a replay like
+any other answer; this module says which requests may be: a request with the same method,
 path, query string, ``Accept``, ``Accept-Language`` and ``Cookie`` (the pages'
 language may come from one, :mod:`kgraph.web.i18n`) (and, for ``POST
 /sparql``, the same ``Content-Type`` and body) on the same version is answered
@@ -26,21 +26,18 @@ a store whose version cannot be read.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope
 
 from kgraph.errors import StoreError
 from kgraph.store.base import GraphStore
-from kgraph.web.cache import ResultCache
-from kgraph.web.middleware import raw_path
+from kgraph.web.gate import raw_path
 
-__all__ = ["REPLAY_STATE", "Kept", "Replay", "ReplayKey", "mark_replayable"]
+__all__ = ["REPLAY_STATE", "Kept", "ReplayKey", "mark_replayable", "replay_key"]
 
 REPLAY_STATE = "replay_version"  # request.state attribute: the version an answer was made on
 VERSION_STATE = "served_version"  # request.state attribute: the version read on arrival
@@ -78,113 +75,38 @@ class Kept:
     route: Any  # the matched route, so that metrics name it on replays too
 
 
-class Replay:
-    """Replays kept answers; passes everything else on."""
-
-    def __init__(
-        self,
-        app: ASGIApp,
-        cache: ResultCache,
-        store: Callable[[], GraphStore | None],
-        max_body_bytes: int,
-    ) -> None:
-        self.app, self.cache, self._store = app, cache, store
-        self.max_body = max_body_bytes
-        self._inflight: dict[ReplayKey, asyncio.Event] = {}  # keys being answered now
-
-    async def _version(self) -> str | None:
-        store = self._store()
-        return await served_version(store) if store is not None else None
-
-    async def _key(self, scope: Scope, receive: Receive) -> tuple[ReplayKey | None, Receive]:
-        """The key of a request that may be replayed (or None), and the ``receive`` to pass on
-        (a POST's body is read here, then handed on)."""
-        method = scope["method"]
-        if self.cache.max_bytes <= 0 or not (
-            method == "GET" or (method == "POST" and scope["path"] in POST_PATHS)
-        ):
+async def replay_key(
+    scope: Scope, receive: Receive, store: GraphStore | None, max_body_bytes: int
+) -> tuple[ReplayKey | None, Receive]:
+    """The key of a request that may be replayed (None if it may not), and the ``receive``
+    to pass on (a ``POST``'s body is read here, then handed on). The store's version, read
+    once, is left in the scope's state for the routes."""
+    method = scope["method"]
+    if not (method == "GET" or (method == "POST" and scope["path"] in POST_PATHS)):
+        return None, receive
+    accept = language = ctype = cookie = None
+    for name, value in scope.get("headers", ()):
+        if name == b"accept":
+            accept = bytes(value)
+        elif name == b"accept-language":
+            language = bytes(value)
+        elif name == b"cookie":
+            cookie = bytes(value)
+        elif name == b"content-type":
+            ctype = bytes(value)
+        elif name in _BYPASS:
             return None, receive
-        accept = language = ctype = cookie = None
-        for name, value in scope.get("headers", ()):
-            if name == b"accept":
-                accept = bytes(value)
-            elif name == b"accept-language":
-                language = bytes(value)
-            elif name == b"cookie":
-                cookie = bytes(value)
-            elif name == b"content-type":
-                ctype = bytes(value)
-            elif name in _BYPASS:
-                return None, receive
-        body = b""
-        if method == "POST":
-            body, receive, whole = await read_body(receive, self.max_body)
-            if not whole:
-                return None, receive
-        version = await self._version()
-        if version is None:
+    body = b""
+    if method == "POST":
+        body, receive, whole = await read_body(receive, max_body_bytes)
+        if not whole:
             return None, receive
-        scope.setdefault("state", {})[VERSION_STATE] = version  # the routes need not read it again
-        path, qs = raw_path(scope), scope.get("query_string", b"")
-        return ReplayKey(version, method, path, qs, accept, language, ctype, body, cookie), receive
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        key, receive = await self._key(scope, receive)
-        if key is None:
-            await self.app(scope, receive, send)
-            return
-        kept = self.cache.get(key)
-        pending = self._inflight.get(key) if kept is None else None
-        if pending is not None:  # the same request is being answered: its answer will do
-            await pending.wait()
-            kept = self.cache.get(key)
-        if isinstance(kept, Kept):
-            scope["route"] = kept.route
-            await send(
-                {"type": "http.response.start", "status": kept.status, "headers": kept.headers}
-            )
-            await send({"type": "http.response.body", "body": kept.body})
-            return
-        if key in self._inflight:  # not replayable after all, or someone else is at it
-            await self._answer_and_keep(key, scope, receive, send)
-            return
-        done = self._inflight[key] = asyncio.Event()
-        try:
-            await self._answer_and_keep(key, scope, receive, send)
-        finally:
-            del self._inflight[key]
-            done.set()
-
-    async def _answer_and_keep(
-        self, key: ReplayKey, scope: Scope, receive: Receive, send: Send
-    ) -> None:
-        """Let the routes answer; keep the answer under ``key`` if its route marked it."""
-        status = 0
-        headers: list[tuple[bytes, bytes]] = []
-        body = bytearray()
-        keep = True
-
-        async def capture(message: Message) -> None:
-            nonlocal status, headers, keep
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                headers = list(message.get("headers", []))
-                keep = status == 200
-            elif message["type"] == "http.response.body" and keep:
-                body.extend(message.get("body", b""))
-                if message.get("more_body", False) and len(body) > self.cache.max_entry_bytes:
-                    keep = False
-                    body.clear()
-            await send(message)
-
-        await self.app(scope, receive, capture)
-        version = scope.get("state", {}).get(REPLAY_STATE)  # the one the answer was made on
-        if keep and isinstance(version, str):
-            kept = Kept(status, headers, bytes(body), scope.get("route"))
-            self.cache.put(key._replace(version=version), kept)
+    version = await served_version(store) if store is not None else None
+    if version is None:
+        return None, receive
+    scope.setdefault("state", {})[VERSION_STATE] = version  # the routes need not read it again
+    path, qs = raw_path(scope), scope.get("query_string", b"")
+    return ReplayKey(version, method, path, qs, accept, language, ctype, body, cookie), receive
 
 
 async def served_version(store: GraphStore, request: Request | None = None) -> str | None:

@@ -3,18 +3,30 @@
 The request is parsed once (:func:`~kgraph.query.protocol.parse_query_request`)
 into a :class:`~kgraph.query.protocol.QueryRequest`, handed to the executor, and
 its :class:`~kgraph.query.answer.Answer` sent as it comes. Repeated requests are
-answered by the replay layer (:mod:`kgraph.web.replay`) before they reach here.
+replayed by the front (:mod:`kgraph.web.front`) before they reach here.
+
+Two ways in, one parser, guard, executor and error mapping:
+
+- :func:`answer_query`, the lean path: most requests a SPARQL endpoint gets are a
+  query and an ``Accept`` header, and for those FastAPI's routing, dependency
+  solving and response classes cost more than the query (40 % of a lookup's time in
+  the server process, profiled); the front calls it with the raw ASGI scope.
+- :func:`sparql_endpoint`, the FastAPI route, for what :func:`answer_query` leaves
+  (it returns ``False``): the editor and HTML answers, the service description.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from kgraph.errors import InputError, KgraphError, PayloadTooLarge, QuerySyntaxError, QueryTimeout
 from kgraph.formats import FORM, HTML, RDF_FORMATS, Format
@@ -24,16 +36,20 @@ from kgraph.opendata.void import dataset_iri
 from kgraph.query import description
 from kgraph.query.answer import Answer
 from kgraph.query.guard import guard_for
+from kgraph.query.pool import Caller
 from kgraph.query.protocol import choose_formats, format_values, media_type_of, parse_query_request
 from kgraph.query.syntax import in_words
 from kgraph.settings import Settings
 from kgraph.web.deps import ExecutorDep, SettingsDep, StoreDep, TemplatesDep, caller_of
-from kgraph.web.replay import mark_replayable, served_version
+from kgraph.web.errors import error_response, response_for
+from kgraph.web.gate import client_address
+from kgraph.web.replay import REPLAY_STATE, VERSION_STATE, mark_replayable, served_version
 from kgraph.web.routes.sparql_page import editor_page, results_table
 
 log = logging.getLogger("kgraph.web")
 router = APIRouter(tags=["sparql"])
 TRUNCATED_HEADER = "X-Kgraph-Result-Truncated"
+_TRUNCATED = TRUNCATED_HEADER.lower().encode()
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -47,6 +63,101 @@ async def read_body(request: Request, limit: int) -> bytes:
         if len(body) > limit:
             raise PayloadTooLarge(f"request body exceeds the limit of {limit} bytes")
     return bytes(body)
+
+
+class _Route:
+    """What the metrics read of a matched route."""
+
+    path = "/sparql"
+
+
+ROUTE = _Route()
+
+
+async def answer_query(
+    scope: Scope, receive: Receive, send: Send, state: Any, body: bytes = b""
+) -> bool:
+    """Answer a machine query to ``/sparql`` (GET, or POST with ``body``, a form or a query
+    read whole by the caller); False (nothing sent) for anything the route must answer."""
+    method = scope["method"]
+    if method not in ("GET", "POST") or scope["path"] != "/sparql":
+        return False
+    accept = content_type = None
+    for name, value in scope.get("headers", ()):
+        if name == b"accept":
+            accept = value.decode("latin-1")
+        elif name == b"content-type":
+            content_type = value.decode("latin-1")
+    params = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    if method == "GET" and not any(k == "query" for k, _ in params):
+        return False  # the editor or the service description
+    settings = state.settings
+    scope["route"] = ROUTE
+    try:
+        req = parse_query_request(
+            method,
+            content_type,
+            params,
+            body,
+            accept=accept,
+            html=True,
+            base_iri=settings.server.base_iri,
+            max_rows=settings.limits.max_result_rows,
+            max_query_chars=settings.limits.max_query_chars,
+            guard=guard_for(settings),
+        )
+        if req is None or HTML in (req.formats.select, req.formats.ask, req.formats.graph):
+            del scope["route"]  # the router will match it
+            return False
+        arrived = scope.get("state", {}).get("arrived")
+        caller = Caller(client_address(scope), arrived) if isinstance(arrived, float) else None
+        try:
+            answer = await state.executor.answer(req, caller)
+        except QuerySyntaxError as exc:
+            raise in_words(req.query, exc, graph_prefixes(settings.server.base_iri)) from None
+    except KgraphError as exc:
+        if wants_html(params, accept):  # the editor shows its errors on its own page
+            del scope["route"]
+            return False
+        await response_for(Request(scope), exc)(scope, receive, send)
+        return True
+    except Exception:  # a bug: logged, 500, never the client's fault
+        rid = uuid.uuid4().hex[:12]
+        log.exception("unhandled error %s in %s /sparql", rid, method)
+        message = f"internal server error (request id {rid})"
+        await error_response(Request(scope), 500, message)(scope, receive, send)
+        return True
+    headers = [
+        (b"content-type", answer.head.format.content_type.encode()),
+        (b"vary", b"Accept"),
+    ]
+    if answer.head.truncated_at is not None:
+        headers.append((_TRUNCATED, b"rows=%d" % answer.head.truncated_at))
+    if answer.complete:
+        headers.append((b"content-length", b"%d" % len(answer.first)))
+        version = scope.get("state", {}).get(VERSION_STATE)
+        if version is not None:
+            scope["state"][REPLAY_STATE] = version  # the replay layer may keep it
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": answer.first})
+        return True
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    try:
+        await send({"type": "http.response.body", "body": answer.first, "more_body": True})
+        async for chunk in answer.rest():
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+    finally:
+        answer.close()
+    return True
+
+
+def wants_html(params: list[tuple[str, str]], accept: str | None) -> bool:
+    """The editor's plain form (or a browser) sent it: HTML is what it takes."""
+    try:
+        return choose_formats(format_values(params), accept, True).select is HTML
+    except KgraphError:
+        return False
 
 
 SPARQL_DOC = {
@@ -111,13 +222,8 @@ async def sparql_endpoint(
 
 
 def wants_editor(request: Request) -> bool:
-    """The request came from the editor's plain form (or a browser): HTML is what it takes."""
-    params = request.query_params.multi_items()
-    try:
-        choice = choose_formats(format_values(params), request.headers.get("accept"), True)
-    except KgraphError:
-        return False
-    return choice.select is HTML
+    """The request came from the editor's plain form (or a browser)."""
+    return wants_html(request.query_params.multi_items(), request.headers.get("accept"))
 
 
 def query_text(request: Request, body: bytes) -> str:

@@ -1,19 +1,14 @@
-"""The gate every request passes: one pure ASGI middleware (:class:`Gate`).
+"""What the front (:mod:`kgraph.web.front`) checks and adds for every request.
 
-Pure ASGI (not ``BaseHTTPMiddleware``) so that streamed bodies pass through
-chunk by chunk, and one class with one ``send`` wrapper rather than a stack of
-them, because every request pays for each layer. In order, it:
+Pure pieces, each tested on its own:
 
-- gives the request its ``X-Request-ID`` (the client's if sane, else a new one);
-- refuses what is over the limits: a URL over ``max_url_chars`` (414), a
-  declared body over ``max_body_bytes`` (413), a client out of tokens (429 with
-  ``Retry-After``, when a rate limit is set);
-- answers ``HEAD`` wherever ``GET`` is answered (the same headers, no body);
-- adds ``nosniff`` and ``Referrer-Policy`` to every answer, a CSP to HTML;
-- writes one JSON access-log line and the request metrics when the answer is sent.
-
-Inside it sits the replay of repeated answers (:mod:`kgraph.web.replay`), so
-that a replayed answer is limited, logged and counted like any other.
+- :func:`request_id`: the request's ``X-Request-ID`` (the client's if sane, else a new one);
+- :func:`check_limits`: a URL over ``max_url_chars`` (414) or not UTF-8 (400), a
+  declared body over ``max_body_bytes`` (413), a client out of tokens
+  (:class:`TokenBuckets`; 429 with ``Retry-After``, when a rate limit is set);
+- :func:`with_security_headers`: ``nosniff``, ``Referrer-Policy`` and the request id on
+  every answer, a CSP on HTML;
+- :func:`record`: one JSON access-log line and the request metrics per answer.
 """
 
 from __future__ import annotations
@@ -30,14 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
-from kgraph.errors import BadRequest, KgraphError, PayloadTooLarge, TooManyRequests, UriTooLong
+from kgraph.errors import BadRequest, PayloadTooLarge, TooManyRequests, UriTooLong
 from kgraph.formats import HTML
-from kgraph.settings import Settings
-from kgraph.web.errors import response_for
 
 access_log = logging.getLogger("kgraph.access")
 _HTML = HTML.media_type.encode()
@@ -220,102 +211,45 @@ class GateLimits:
     max_body_bytes: int
 
 
-class Gate:
-    """Request id, limits, rate limit, security headers, access log and metrics."""
+EXEMPT = ("/healthz", "/readyz")  # never rate limited
 
-    EXEMPT = ("/healthz", "/readyz")  # never rate limited
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        limits: GateLimits,
-        buckets: TokenBuckets | None = None,
-        observer: Observer | None = None,
-        log: bool = True,
-        on_limited: Callable[[], None] | None = None,
-    ) -> None:
-        self.app, self.limits, self.buckets = app, limits, buckets
-        self.observer, self.log, self.on_limited = observer, log, on_limited
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        rid = request_id(scope)
-        state = scope.setdefault("state", {})
-        state["request_id"], state["arrived"] = rid, time.monotonic()
-        start = time.perf_counter()
-        status, sent = 500, 0
-        docs = scope["path"].startswith(DOCS_PATHS)
-        head = scope["method"] == "HEAD"
-        # HEAD is answered wherever GET is: the same headers, no body. The server keeps
-        # its own scope (it knows not to expect the body); the app sees a GET.
-        inner = {**scope, "method": "GET"} if head else scope
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal status, sent
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = _with_security_headers(
-                    list(message.get("headers", [])), rid, docs
-                )
-            elif message["type"] == "http.response.body":
-                sent += len(message.get("body", b""))
-                if head:
-                    message = {**message, "body": b""}
-            await send(message)
-
-        try:
-            refusal = self._refusal(inner)
-            if refusal is None:
-                await self.app(inner, receive, send_wrapper)
-            else:
-                await refusal(inner, receive, send_wrapper)
-        finally:
-            seconds = time.perf_counter() - start
-            record(
-                self.observer, self.log, scope, route_template(inner), rid, status, seconds, sent
+def check_limits(
+    scope: Scope,
+    limits: GateLimits,
+    buckets: TokenBuckets | None = None,
+    on_limited: Callable[[], None] | None = None,
+) -> None:
+    """Raise the error for a request over a limit: the URL's length (414) and its UTF-8
+    (400), the declared body (413), the client's tokens (429, ``on_limited`` called)."""
+    length, limit = url_length(scope), limits.max_url_chars
+    if length > limit:
+        raise UriTooLong(f"the URL is {length} characters; the limit is {limit}")
+    for part, what in ((raw_path(scope), "path"), (scope.get("query_string", b""), "query")):
+        bad = utf8_error(part)
+        if bad is not None:
+            raise BadRequest(
+                f"the URL's {what} is not valid UTF-8 once percent-decoded (byte {bad})"
             )
-
-    def _refusal(self, scope: Scope) -> Response | None:
-        """The error answer for a request over a limit, or None to let it in."""
-        try:
-            self._check(scope)
-        except KgraphError as exc:
-            return response_for(Request(scope), exc)
-        return None
-
-    def _check(self, scope: Scope) -> None:
-        """Raise the error for a request over a limit."""
-        length, limit = url_length(scope), self.limits.max_url_chars
-        if length > limit:
-            raise UriTooLong(f"the URL is {length} characters; the limit is {limit}")
-        for part, what in ((raw_path(scope), "path"), (scope.get("query_string", b""), "query")):
-            bad = utf8_error(part)
-            if bad is not None:
-                raise BadRequest(
-                    f"the URL's {what} is not valid UTF-8 once percent-decoded (byte {bad})"
-                )
-        declared = _header(scope, b"content-length")
-        if declared is not None:
-            if not declared.isdigit():
-                raise BadRequest("Content-Length is not a number")
-            if int(declared) > self.limits.max_body_bytes:
-                raise PayloadTooLarge(
-                    f"the request body of {declared} bytes exceeds the limit of "
-                    f"{self.limits.max_body_bytes}"
-                )
-        if self.buckets is not None and scope["path"] not in self.EXEMPT:
-            wait = self.buckets.take(client_address(scope))
-            if wait > 0:
-                if self.on_limited is not None:
-                    self.on_limited()
-                retry = max(1, math.ceil(wait))
-                raise TooManyRequests(
-                    f"too many requests from {client_address(scope)}: the limit is "
-                    f"{round(self.buckets.rate * 60)} a minute; retry after {retry} s",
-                    retry,
-                )
+    declared = _header(scope, b"content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise BadRequest("Content-Length is not a number")
+        if int(declared) > limits.max_body_bytes:
+            raise PayloadTooLarge(
+                f"the request body of {declared} bytes exceeds the limit of {limits.max_body_bytes}"
+            )
+    if buckets is not None and scope["path"] not in EXEMPT:
+        wait = buckets.take(client_address(scope))
+        if wait > 0:
+            if on_limited is not None:
+                on_limited()
+            retry = max(1, math.ceil(wait))
+            raise TooManyRequests(
+                f"too many requests from {client_address(scope)}: the limit is "
+                f"{round(buckets.rate * 60)} a minute; retry after {retry} s",
+                retry,
+            )
 
 
 _NOSNIFF = (b"x-content-type-options", b"nosniff")
@@ -323,7 +257,7 @@ _REFERRER = (b"referrer-policy", REFERRER_POLICY.encode())
 _CSP, _DOCS_CSP = CSP.encode(), DOCS_CSP.encode()
 
 
-def _with_security_headers(
+def with_security_headers(
     headers: list[tuple[bytes, bytes]], rid: str, docs: bool
 ) -> list[tuple[bytes, bytes]]:
     names = {k.lower() for k, _ in headers}
@@ -333,21 +267,3 @@ def _with_security_headers(
         extra.append((b"content-security-policy", _DOCS_CSP if docs else _CSP))
         extra.append((b"x-frame-options", b"DENY"))
     return headers + [(k, v) for k, v in extra if k not in names]
-
-
-def gate(
-    app: ASGIApp, settings: Settings, observer: Observer | None, on_limited: Callable[[], None]
-) -> Gate:
-    """The gate around ``app``, with the limits of ``settings``."""
-    limits = settings.limits
-    buckets = None
-    if limits.rate_limit_per_minute:
-        buckets = TokenBuckets(limits.rate_limit_per_minute, limits.rate_limit_burst)
-    return Gate(
-        app,
-        limits=GateLimits(limits.max_url_chars, limits.max_body_bytes),
-        buckets=buckets,
-        observer=observer,
-        log=settings.server.access_log,
-        on_limited=on_limited,
-    )
