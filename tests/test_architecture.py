@@ -8,6 +8,7 @@ a sibling at the same rank. Checked over the AST, so that it cannot rot.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,56 @@ def test_few_modules_at_the_top_and_none_too_long() -> None:
         if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES
     }
     assert long == {}
+
+
+MEDIA_TYPE = re.compile(r"\b(application|text|image|audio|video|font|multipart)/[\w.+-]+")
+
+
+def docstrings(tree: ast.AST) -> set[int]:
+    """The ids of the docstring nodes of a module, its classes and its functions."""
+    kinds = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, kinds) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def spelled_media_types(root: Path = SRC) -> list[str]:
+    """Every media type written in a string of code (docstrings and their examples aside)
+    outside ``formats.py``, as ``file:line: type``."""
+    out = []
+    for path in sorted(root.rglob("*.py")):
+        if path.relative_to(root) == Path("formats.py"):
+            continue
+        tree = ast.parse(path.read_text(), str(path))
+        skip = docstrings(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found = MEDIA_TYPE.search(node.value)
+                if found and id(node) not in skip:
+                    out.append(f"{path.relative_to(root)}:{node.lineno}: {found.group(0)}")
+    return out
+
+
+def test_media_types_are_spelled_in_the_formats_table_only(tmp_path: Path) -> None:
+    assert spelled_media_types() == []
+    (tmp_path / "formats.py").write_text('TURTLE = "text/turtle"\n')
+    (tmp_path / "route.py").write_text(
+        '"""Answers `text/csv`."""\n\ndef f():\n    """>>> f()"""\n    return "text/csv; x"\n'
+    )
+    assert spelled_media_types(tmp_path) == ["route.py:5: text/csv"]
+
+
+def test_templates_take_media_types_from_the_table() -> None:
+    """The templates name formats through ``formats_table``; one script (the editor's,
+    which sends its own requests) is the one other file that spells them."""
+    web = SRC / "web"
+    spelled = sorted(
+        str(p.relative_to(web))
+        for p in [*web.glob("templates/*.html"), *web.glob("static/*.js")]
+        if MEDIA_TYPE.search(p.read_text())
+    )
+    assert spelled == ["static/sparql-editor.js"]

@@ -47,7 +47,7 @@ class Format:
     @property
     def content_type(self) -> str:
         """The ``Content-Type`` header value (charset for text formats)."""
-        if self.media_type.startswith("text/") or self.media_type.endswith(("json", "+xml")):
+        if self.media_type.startswith("text/") or self.media_type.endswith(("json", "xml")):
             return f"{self.media_type}; charset=utf-8"
         return self.media_type
 
@@ -99,6 +99,9 @@ NQUADS = Format("nquads", "application/n-quads", "nq", "dataset", "N-Quads",
 HTML = Format("html", "text/html", "html", "document", "HTML", eu_file_type="HTML")
 JSON = Format("json", "application/json", "json", "document", "JSON", eu_file_type="JSON")
 PLAIN_TEXT = Format("text", "text/plain", "txt", "document", "plain text", eu_file_type="TXT")
+XML = Format("xml", "application/xml", "xml", "document", "XML", eu_file_type="XML")  # sitemaps
+ICON = Format("icon", "image/vnd.microsoft.icon", "ico", "document", "icon")  # the favicon
+SVG = Format("svg", "image/svg+xml", "svg", "document", "SVG")  # the favicon for new browsers
 GZIP = Format("gzip", "application/gzip", "gz", "document", "gzip", eu_file_type="GZIP")
 
 # Request bodies of the SPARQL 1.1 Protocol and the Graph Store Protocol.

@@ -22,7 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from kgraph import __version__
+from kgraph import __version__, formats
 from kgraph.query.executor import QueryExecutor, make_executor
 from kgraph.settings import Settings, settings_from_environment
 from kgraph.store import open_store
@@ -169,5 +169,6 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["base_iri"] = settings.server.base_iri
     templates.env.globals["version"] = __version__
+    templates.env.globals["formats_table"] = formats  # media types from the one table
     i18n.install(templates.env)
     return templates

@@ -34,7 +34,7 @@ def get_searcher(request: Request) -> Searcher:
     description="Case- and diacritic-insensitive, tolerant of typos and of compound words; "
     "ranked exact > prefix > word > part of a word > similar. `type` keeps one kind (a class "
     "IRI's last segment, such as `Report`), `page` and `limit` page through the hits. HTML or "
-    "JSON (`Accept: application/json` or `?format=json`).",
+    f"JSON (`Accept: {JSON.media_type}` or `?format=json`).",
 )
 def search(
     request: Request,

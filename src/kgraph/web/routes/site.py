@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import FileResponse, Response
 
 from kgraph.errors import NotFound
+from kgraph.formats import ICON, PLAIN_TEXT, XML
 from kgraph.linkeddata.describe import href_for
 from kgraph.opendata.void import dataset_iri
 from kgraph.settings import Settings
@@ -34,7 +35,6 @@ SITE_PAGES = (
     "/", "/map", "/timeline", "/network", "/sparql", "/catalog", "/dumps/",
     "/.well-known/void", "/about", "/accessibility",
 )  # fmt: skip
-_XML = "application/xml; charset=utf-8"
 
 
 @get_and_head(router, "/about", summary="About the site: who publishes it and how to reach them")
@@ -62,12 +62,12 @@ def robots(settings: SettingsDep) -> Response:
         "Disallow: /api/\n"
         f"Sitemap: {base}sitemap.xml\n"
     )
-    return Response(body, media_type="text/plain; charset=utf-8")
+    return Response(body, media_type=PLAIN_TEXT.content_type)
 
 
 @get_and_head(router, "/favicon.ico", include_in_schema=False)
 def favicon() -> Response:
-    return FileResponse(STATIC / "favicon.ico", media_type="image/vnd.microsoft.icon")
+    return FileResponse(STATIC / "favicon.ico", media_type=ICON.media_type)
 
 
 def resource_paths(store: GraphStore, settings: Settings) -> list[str]:
@@ -117,7 +117,7 @@ def sitemap(request: Request, store: StoreDep, settings: SettingsDep) -> Respons
     lastmod = f"<lastmod>{info.modified[:10]}</lastmod>" if info.modified else ""
     base = settings.server.base_iri
     if len(paths) <= PAGES_PER_SITEMAP:
-        return Response(_urlset(base, paths, lastmod), media_type=_XML)
+        return Response(_urlset(base, paths, lastmod), media_type=XML.content_type)
     parts = -(-len(paths) // PAGES_PER_SITEMAP)
     index = "".join(
         f"<sitemap><loc>{escape(base)}sitemap-{n}.xml</loc>{lastmod}</sitemap>\n"
@@ -128,7 +128,7 @@ def sitemap(request: Request, store: StoreDep, settings: SettingsDep) -> Respons
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
         f"{index}</sitemapindex>\n"
     )
-    return Response(body, media_type=_XML)
+    return Response(body, media_type=XML.content_type)
 
 
 @get_and_head(router, "/sitemap-{part}.xml", include_in_schema=False)
@@ -140,4 +140,4 @@ def sitemap_part(part: int, request: Request, store: StoreDep, settings: Setting
     if part < 1 or not chunk:
         raise NotFound(f"no sitemap part {part}")
     lastmod = f"<lastmod>{info.modified[:10]}</lastmod>" if info.modified else ""
-    return Response(_urlset(settings.server.base_iri, chunk, lastmod), media_type=_XML)
+    return Response(_urlset(settings.server.base_iri, chunk, lastmod), media_type=XML.content_type)

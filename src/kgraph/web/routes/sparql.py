@@ -29,7 +29,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from kgraph.errors import InputError, KgraphError, PayloadTooLarge, QuerySyntaxError, QueryTimeout
-from kgraph.formats import FORM, HTML, RDF_FORMATS, Format
+from kgraph.formats import FORM, HTML, RDF_FORMATS, SPARQL_QUERY, Format
 from kgraph.linkeddata.editor import graph_prefixes
 from kgraph.negotiation import negotiate
 from kgraph.opendata.void import dataset_iri
@@ -163,8 +163,8 @@ def wants_html(params: list[tuple[str, str]], accept: str | None) -> bool:
 SPARQL_DOC = {
     "summary": "SPARQL 1.1 Protocol query endpoint",
     "description": (
-        "Query by GET (`?query=`), POST `application/x-www-form-urlencoded` or POST "
-        "`application/sparql-query`. Results by `Accept` or `?format=`. Without a "
+        f"Query by GET (`?query=`), POST `{FORM.media_type}` or POST "
+        f"`{SPARQL_QUERY.media_type}`. Results by `Accept` or `?format=`. Without a "
         "query: the service description (RDF) or a query editor (HTML)."
     ),
 }

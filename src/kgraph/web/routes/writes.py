@@ -25,7 +25,7 @@ from kgraph.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
-from kgraph.formats import GRAPH_FORMATS, NTRIPLES, RDF_FORMATS, TURTLE, by_name
+from kgraph.formats import GRAPH_FORMATS, NTRIPLES, RDF_FORMATS, SPARQL_UPDATE, TURTLE, by_name
 from kgraph.negotiation import negotiate
 from kgraph.query.guard import check, guard_for
 from kgraph.query.protocol import (
@@ -76,7 +76,7 @@ def _locked_update(store: GraphStore, text: str) -> StoreInfo:
 @router.post(
     "/update",
     summary="SPARQL 1.1 Update (needs the write token)",
-    description="POST `application/sparql-update`, or a form with `update=`. "
+    description=f"POST `{SPARQL_UPDATE.media_type}`, or a form with `update=`. "
     "Each update makes a new atomic version of the data. 403 when writes are disabled.",
 )
 async def update(
