@@ -175,8 +175,9 @@ def test_templates_need_nothing_the_csp_forbids() -> None:
         assert not re.search(r"\sstyle\s*=", text), f"{path.name}: inline style attribute"
         assert "<style" not in text, f"{path.name}: <style> element"
         assert not re.search(r"\son[a-z]+\s*=", text), f"{path.name}: inline event handler"
-        for script in re.findall(r"<script[^>]*>", text):
-            assert "src=" in script or "application/ld+json" in script, f"{path.name}: {script}"
+        for script in re.findall(r"<script[^>]*>", text):  # a script file, or JSON-LD data
+            data = 'type="{{ formats_table.JSONLD.media_type }}"' in script
+            assert "src=" in script or data, f"{path.name}: {script}"
 
 
 def test_request_id_is_echoed_or_generated(app_client: TestClient) -> None:
