@@ -116,7 +116,7 @@ def iri_of(node: Node) -> str | None:
 def parse_files(files: Sequence[Path], base_iri: str) -> Graph:
     """Parse RDF files (gzipped or not) into one graph; relative IRIs resolve against ``base_iri``.
 
-    >>> parse_files([Path("shapes/kgraph-shapes.ttl")], "http://example.org/")  # doctest: +SKIP
+    >>> parse_files([Path("shapes/kgraph-shapes.ttl")], "http://example.org/")
     <Graph identifier=... (<class 'rdflib.graph.Graph'>)>
 
     Named graphs are merged into one. Raises :class:`RdfSyntaxError` with

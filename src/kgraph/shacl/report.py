@@ -168,8 +168,8 @@ def rdf_format(path: Path) -> str | None:
 def collect_rdf_files(paths: Sequence[Path]) -> list[Path]:
     """Expand files and folders (recursively, sorted) into RDF files, chosen by suffix.
 
-    >>> collect_rdf_files([Path("shapes")])        # doctest: +SKIP
-    [PosixPath('shapes/kgraph-shapes.ttl')]
+    >>> collect_rdf_files([Path("shapes")])
+    [PosixPath('shapes/dataset-shapes.ttl'), PosixPath('shapes/kgraph-shapes.ttl')]
 
     Raises :class:`InputError` naming a path that does not exist or a file that is not RDF.
     """

@@ -6,7 +6,10 @@ themselves, and rows whose terms have ``.value`` (and, for literals,
 ``.language`` / ``.datatype``).
 
 >>> from kgraph.settings import load_settings
->>> store = open_store(load_settings(None, store="/nonexistent/store"))  # doctest: +SKIP
+>>> store = open_store(load_settings(None, store="/nonexistent/store"))
+Traceback (most recent call last):
+...
+kgraph.errors.StoreUnavailable: no data in store /nonexistent/store: run `kgraph build` first
 """
 
 from __future__ import annotations
