@@ -35,6 +35,20 @@ def oxi_format(fmt: Format) -> ox.RdfFormat | ox.QueryResultsFormat:
     return found
 
 
+def rows_of(kind: QueryKind, items: Any) -> Iterator[Row]:
+    """Rows of pyoxigraph solutions (``select``: var -> term, unbound left out) or triples
+    (``graph``: ``{"s", "p", "o"}``), as they are iterated; an ASK result has none."""
+    if kind == "select":
+        names = items.variables
+        for sol in items:
+            yield {v.value: sol[v] for v in names if sol[v] is not None}
+    elif kind == "graph":
+        for t in items:
+            yield {"s": t.subject, "p": t.predicate, "o": t.object}
+    else:
+        raise StoreError("an ASK result has no rows")
+
+
 class OxiResult(QueryResult):
     """A pyoxigraph query result (also used for parsed remote results)."""
 
@@ -60,15 +74,7 @@ class OxiResult(QueryResult):
             raise StoreError(f"cannot serialise a {self.kind} result as {fmt.name}: {exc}") from exc
 
     def rows(self) -> Iterator[Row]:
-        if self.kind == "select":
-            names = self._raw.variables
-            for sol in self._raw:
-                yield {v.value: sol[v] for v in names if sol[v] is not None}
-        elif self.kind == "graph":
-            for t in self._raw:
-                yield {"s": t.subject, "p": t.predicate, "o": t.object}
-        else:
-            raise StoreError("an ASK result has no rows")
+        return rows_of(self.kind, self._raw)
 
     def boolean(self) -> bool:
         if self.kind != "ask":

@@ -20,7 +20,7 @@ from kgraph.formats import (
     by_name,
 )
 from kgraph.store.base import QueryResult, Row
-from kgraph.store.engine import oxi_format
+from kgraph.store.engine import oxi_format, rows_of
 
 READABLE: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, *GRAPH_FORMATS)
 
@@ -103,16 +103,8 @@ class RemoteResult(QueryResult):
             self._parse_results().serialize(out, format=target)
 
     def rows(self) -> Iterator[Row]:
-        if self.kind == "select":
-            parsed = self._parse_results()
-            names = parsed.variables
-            for sol in parsed:
-                yield {v.value: sol[v] for v in names if sol[v] is not None}
-        elif self.kind == "graph":
-            for t in self._triples():
-                yield {"s": t.subject, "p": t.predicate, "o": t.object}
-        else:
-            raise StoreError("an ASK result has no rows")
+        graph = self.kind == "graph"
+        return rows_of(self.kind, self._triples() if graph else self._parse_results())
 
     def boolean(self) -> bool:
         if self.kind != "ask":
