@@ -11,8 +11,8 @@ seen by a profile hook, sends one request, and reports:
   These are the files a request goes *through*: each calls the next and gets the answer
   back.
 - ``ran``: every kgraph file any of whose code ran for the request, the stages and the
-  helpers they consult (the formats table, the guard, the lane, the error tree...), and
-  whatever else the event loop did meanwhile (the worker pool's watchdog tick).
+  helpers they consult (the formats table, the guard, the lane, the error tree...); not
+  what other tasks of the event loop did meanwhile (the worker pool's watchdog).
 
 Run as a script it prints both for the common requests::
 
@@ -21,6 +21,7 @@ Run as a script it prints both for the common requests::
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -78,16 +79,31 @@ class Trace:
     ran: set[str] = field(default_factory=set)
     engine: list[str] | None = None  # the stack at the first engine call
     pipe: bool = True  # a write to a pipe counts as the engine call (in the server)
+    task: object = None  # the request's task, once the front has run in it
 
     def hook(self, frame: FrameType, event: str, arg: Any) -> None:
         if not self.on:
             return
         if event == "call":
             rel = _rel(frame.f_code.co_filename)
-            if rel is not None:
+            if rel is not None and self._in_request(rel):
                 self.ran.add(rel)
         elif event == "c_call" and self.engine is None and _is_engine_call(arg, self.pipe):
             self.engine = stack_files(frame)
+
+    def _in_request(self, rel: str) -> bool:
+        """Whether a call runs for the request: in its task (the one the front runs in), in
+        the HTTP protocol's callbacks, in a thread it hands work to; not in what the loop
+        does meanwhile for others (the worker pool's watchdog, a spare worker's pipe)."""
+        try:
+            task = asyncio.current_task()
+        except RuntimeError:  # no loop in this thread
+            return True
+        if task is None:
+            return rel == "web/server.py"
+        if self.task is None and rel == "web/front.py":
+            self.task = task
+        return task is self.task
 
 
 @dataclass(frozen=True)
@@ -99,7 +115,7 @@ class Path_:
 
 def measure(url: str, trace: Trace, path: str, headers: dict[str, str]) -> Path_:
     """The stages and the files that ran for one GET of ``path``."""
-    trace.ran, trace.engine = set(), None
+    trace.ran, trace.engine, trace.task = set(), None, None
     trace.on = True
     try:
         status = httpx.get(url + path, headers=headers, timeout=30).status_code

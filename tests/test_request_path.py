@@ -34,13 +34,13 @@ def server(repo_settings: Settings, repo_store: EmbeddedStore) -> Iterator[tuple
         yield url, trace
 
 
-def documented(label: str) -> list[str]:
-    """The files docs/architecture.md names, in order, in its list item for ``label``
-    (up to what the stages consult, in brackets)."""
+def documented(label: str, part: int = 0) -> list[str]:
+    """The files docs/architecture.md names, in order, in its list item for ``label``: the
+    stages (``part`` 0), or the files they consult (1, in brackets)."""
     item = re.search(rf"^- \*\*{re.escape(label)}\*\*(.*?)(?=^- |^$)", DOC.read_text(), re.M | re.S)
     assert item is not None, f"docs/architecture.md has no item for {label!r}"
-    stages = item.group(1).split("(consulted")[0]
-    return re.findall(r"`([a-z_/]+\.py)`", stages)
+    parts = [*item.group(1).split("(consulted"), ""]
+    return re.findall(r"`([a-z_/]+\.py)`", parts[part])
 
 
 def lookup(settings: Settings, salt: str) -> str:
@@ -56,6 +56,7 @@ def test_a_lookup_answered_in_process(server: tuple[str, Trace], repo_settings: 
     assert got.stages[0] == "web/server.py" and got.stages[-1] == "store/embedded.py"
     assert len(got.stages) <= MAX_FILES, got.stages
     assert got.stages == documented("in-process")
+    assert set(documented("in-process", 1)) <= got.ran - set(got.stages)
 
 
 def test_a_query_sent_to_a_worker(server: tuple[str, Trace]) -> None:
@@ -66,6 +67,7 @@ def test_a_query_sent_to_a_worker(server: tuple[str, Trace]) -> None:
     assert got.stages[-1] == "query/process.py"  # the pipe to the worker
     assert len(got.stages) <= MAX_FILES, got.stages
     assert got.stages == documented("to a worker")
+    assert set(documented("to a worker", 1)) <= got.ran - set(got.stages)
 
 
 def test_in_the_worker(repo_store: EmbeddedStore) -> None:
