@@ -49,7 +49,6 @@ from kgraph.web.routes.sparql_page import editor_page, results_table
 log = logging.getLogger("kgraph.web")
 router = APIRouter(tags=["sparql"])
 TRUNCATED_HEADER = "X-Kgraph-Result-Truncated"
-_TRUNCATED = TRUNCATED_HEADER.lower().encode()
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -127,12 +126,8 @@ async def answer_query(
         message = f"internal server error (request id {rid})"
         await error_response(Request(scope), 500, message)(scope, receive, send)
         return True
-    headers = [
-        (b"content-type", answer.head.format.content_type.encode()),
-        (b"vary", b"Accept"),
-    ]
-    if answer.head.truncated_at is not None:
-        headers.append((_TRUNCATED, b"rows=%d" % answer.head.truncated_at))
+    headers = [(b"content-type", answer.head.format.content_type.encode())]
+    headers += [(k.lower().encode(), v.encode()) for k, v in answer_headers(answer).items()]
     if answer.complete:
         headers.append((b"content-length", b"%d" % len(answer.first)))
         version = scope.get("state", {}).get(VERSION_STATE)
