@@ -50,8 +50,7 @@ def serve(
     port = free_port()
     extra: dict[str, Any] = {}
     if bounded:
-        limits = settings.limits
-        BoundedHttpToolsProtocol.limits = (limits.max_url_chars, limits.max_header_bytes)
+        BoundedHttpToolsProtocol.configure(settings)
         extra["http"] = BoundedHttpToolsProtocol
     config = uvicorn.Config(
         create_app(settings, store), host="127.0.0.1", port=port, log_level="warning",

@@ -36,15 +36,19 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     limits: ClassVar[tuple[int, int] | None] = None  # (max URL, max head bytes); None: settings
 
+    @staticmethod
+    def configure(settings: Settings) -> tuple[int, int]:
+        """Bound every connection from now on by the limits of ``settings``."""
+        limits = (settings.limits.max_url_chars, settings.limits.max_header_bytes)
+        BoundedHttpToolsProtocol.limits = limits
+        return limits
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if BoundedHttpToolsProtocol.limits is None:  # a worker of `serve --workers N`
-            settings = settings_from_environment()
-            BoundedHttpToolsProtocol.limits = (
-                settings.limits.max_url_chars,
-                settings.limits.max_header_bytes,
-            )
-        self._max_url, self._max_head = BoundedHttpToolsProtocol.limits
+        limits = BoundedHttpToolsProtocol.limits
+        if limits is None:  # a worker of `serve --workers N`
+            limits = BoundedHttpToolsProtocol.configure(settings_from_environment())
+        self._max_url, self._max_head = limits
         self._head_bytes = 0  # of the headers parsed so far
         self._received = 0  # bytes received while the head is not complete
         self._in_head = True
@@ -127,10 +131,7 @@ def serve(settings: Settings, store: GraphStore, workers: int) -> None:
     """Run the app over ``store`` (or, with several workers, each worker over its own)."""
     from kgraph.web.app import configure_logging, create_app
 
-    BoundedHttpToolsProtocol.limits = (
-        settings.limits.max_url_chars,
-        settings.limits.max_header_bytes,
-    )
+    BoundedHttpToolsProtocol.configure(settings)
     common: dict[str, Any] = {
         "host": settings.server.host,
         "port": settings.server.port,
