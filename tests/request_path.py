@@ -1,8 +1,9 @@
 """Which kgraph files one request goes through, measured on a real server.
 
-:func:`trace` serves the app under uvicorn (with kgraph's own HTTP protocol,
-:class:`kgraph.web.server.BoundedHttpToolsProtocol`) in a thread whose every call is
-seen by a profile hook, sends one request, and reports:
+With the app under uvicorn (``tests.browser.serve(..., bounded=True, profile=trace.hook)``:
+kgraph's own HTTP protocol, :class:`kgraph.web.server.BoundedHttpToolsProtocol`, in a
+thread whose every call a :class:`Trace` sees), :func:`measure` sends one request and
+reports:
 
 - ``stages``: the kgraph files on the call stack at the moment the request reaches
   the engine (a pyoxigraph query) or, for a query sent to a worker process, the pipe to
@@ -25,10 +26,12 @@ import asyncio
 import json
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -37,10 +40,19 @@ from kgraph.query.protocol import QueryRequest
 from kgraph.shacl.reference import collect_rdf_files
 from kgraph.store.embedded import EmbeddedStore
 from tests.browser import serve
+from tests.conftest import ROOT, make_settings
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "kgraph"
 _PREFIX = str(SRC) + "/"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # unbounded: a worker's
+ACCEPT = {"Accept": "application/sparql-results+json"}
+
+
+def lookup(base_iri: str, salt: str = "") -> str:
+    """The path of a query bounded before it runs (answered in-process); ``salt``, a
+    comment, makes it a request the replay has not seen."""
+    query = f"SELECT ?p ?o WHERE {{ <{base_iri}id/county/kalmar> ?p ?o }}"
+    return "/sparql?query=" + quote(f"{query} #{salt}" if salt else query)
 
 
 def _rel(filename: str) -> str | None:
@@ -55,13 +67,7 @@ def stack_files(frame: FrameType | None) -> list[str]:
         if rel is not None:
             files.append(rel)
         frame = frame.f_back
-    seen: set[str] = set()
-    ordered = []
-    for rel in reversed(files):
-        if rel not in seen:
-            seen.add(rel)
-            ordered.append(rel)
-    return ordered
+    return list(dict.fromkeys(reversed(files)))
 
 
 def _is_engine_call(fn: Any, pipe: bool) -> bool:
@@ -107,13 +113,13 @@ class Trace:
 
 
 @dataclass(frozen=True)
-class Path_:
+class RequestPath:
     stages: list[str]
     ran: set[str]
     status: int
 
 
-def measure(url: str, trace: Trace, path: str, headers: dict[str, str]) -> Path_:
+def measure(url: str, trace: Trace, path: str, headers: dict[str, str] = ACCEPT) -> RequestPath:
     """The stages and the files that ran for one GET of ``path``."""
     trace.ran, trace.engine, trace.task = set(), None, None
     trace.on = True
@@ -124,7 +130,7 @@ def measure(url: str, trace: Trace, path: str, headers: dict[str, str]) -> Path_
     stages = list(trace.engine or [])  # empty: the request never reached the engine
     if stages and "web/server.py" in trace.ran:
         stages.insert(0, "web/server.py")
-    return Path_(stages, set(trace.ran), status)
+    return RequestPath(stages, set(trace.ran), status)
 
 
 # Run in a worker process of its own: the worker's main under a profile hook, fed one
@@ -160,29 +166,26 @@ def worker_stages(store_root: Path, req: QueryRequest) -> list[str]:
 
 
 def main() -> None:  # pragma: no cover - a report for people
-    import tempfile
-    from urllib.parse import quote
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    from conftest import ROOT, make_settings
-
     with tempfile.TemporaryDirectory() as tmp:
         settings = make_settings(Path(tmp))
         store = EmbeddedStore(settings.paths.store_path, writable=True)
         files = collect_rdf_files([ROOT / "ontology", ROOT / "data"])
         store.replace(files, base_iri=settings.server.base_iri)
         trace = Trace()
-        accept = {"Accept": "application/sparql-results+json"}
-        lookup = f"SELECT ?p ?o WHERE {{ <{settings.server.base_iri}id/county/kalmar> ?p ?o }}"
+        base = settings.server.base_iri
+        counts = "/sparql?query=" + quote(COUNT)
         with serve(settings, store, bounded=True, profile=trace.hook) as url:
-            for name, query in (("lookup (inline)", lookup), ("count (worker)", COUNT)):
-                measure(url, trace, "/sparql?query=" + quote(query + " #warm"), accept)
-                got = measure(url, trace, "/sparql?query=" + quote(query), accept)
+            for name, warm, path in (
+                ("lookup (inline)", lookup(base, "warm"), lookup(base)),
+                ("count (worker)", counts + quote(" #warm"), counts),
+            ):
+                measure(url, trace, warm)
+                got = measure(url, trace, path)
                 print(f"{name}: {got.status}, {len(got.stages)} stages")
                 for rel in got.stages:
                     print("   ", rel)
                 print(f"  {len(got.ran)} files ran:", " ".join(sorted(got.ran)))
-            replayed = measure(url, trace, "/sparql?query=" + quote(lookup), accept)
+            replayed = measure(url, trace, lookup(base))
             print(f"replayed: {replayed.status}; files ran:", " ".join(sorted(replayed.ran)))
         req = QueryRequest(COUNT)
         print("in the worker:", " ".join(worker_stages(store.root, req)))

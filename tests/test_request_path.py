@@ -18,12 +18,11 @@ from kgraph.query.protocol import QueryRequest
 from kgraph.settings import Settings
 from kgraph.store.embedded import EmbeddedStore
 from tests.browser import serve
-from tests.request_path import COUNT, Trace, measure, worker_stages
+from tests.request_path import COUNT, Trace, lookup, measure, worker_stages
 
 pytestmark = pytest.mark.xdist_group("request_path")
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "architecture.md"
-ACCEPT = {"Accept": "application/sparql-results+json"}
 MAX_FILES = 6
 
 
@@ -43,15 +42,10 @@ def documented(label: str, part: int = 0) -> list[str]:
     return re.findall(r"`([a-z_/]+\.py)`", parts[part])
 
 
-def lookup(settings: Settings, salt: str) -> str:
-    iri = f"{settings.server.base_iri}id/county/kalmar"
-    return "/sparql?query=" + quote(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} #{salt}")
-
-
 def test_a_lookup_answered_in_process(server: tuple[str, Trace], repo_settings: Settings) -> None:
     url, trace = server
-    measure(url, trace, lookup(repo_settings, "warm"), ACCEPT)  # lazy imports, first worker
-    got = measure(url, trace, lookup(repo_settings, "inline"), ACCEPT)
+    measure(url, trace, lookup(repo_settings.server.base_iri, "warm"))  # lazy imports, first worker
+    got = measure(url, trace, lookup(repo_settings.server.base_iri, "inline"))
     assert got.status == 200
     assert got.stages[0] == "web/server.py" and got.stages[-1] == "store/embedded.py"
     assert len(got.stages) <= MAX_FILES, got.stages
@@ -61,8 +55,8 @@ def test_a_lookup_answered_in_process(server: tuple[str, Trace], repo_settings: 
 
 def test_a_query_sent_to_a_worker(server: tuple[str, Trace]) -> None:
     url, trace = server
-    measure(url, trace, "/sparql?query=" + quote(COUNT + " #warm"), ACCEPT)
-    got = measure(url, trace, "/sparql?query=" + quote(COUNT), ACCEPT)
+    measure(url, trace, "/sparql?query=" + quote(COUNT + " #warm"))
+    got = measure(url, trace, "/sparql?query=" + quote(COUNT))
     assert got.status == 200
     assert got.stages[-1] == "query/process.py"  # the pipe to the worker
     assert len(got.stages) <= MAX_FILES, got.stages
@@ -81,9 +75,9 @@ def test_a_repeated_query_stops_at_the_front(
     server: tuple[str, Trace], repo_settings: Settings
 ) -> None:
     url, trace = server
-    path = lookup(repo_settings, "repeated")
-    first = measure(url, trace, path, ACCEPT)
-    again = measure(url, trace, path, ACCEPT)
+    path = lookup(repo_settings.server.base_iri, "repeated")
+    first = measure(url, trace, path)
+    again = measure(url, trace, path)
     assert first.status == again.status == 200
     # (the worker pool's watchdog may tick meanwhile: query/pool.py is no evidence)
     query_path = {"web/routes/sparql.py", "query/protocol.py", "query/executor.py"}
@@ -111,7 +105,7 @@ def test_the_measure_sees_a_deeper_path(
     lane_call = lane.__dict__.pop("lane_call")
     monkeypatch.setattr(ProcessExecutor, "_inline", staticmethod(through_lane))
     url, trace = server
-    got = measure(url, trace, lookup(repo_settings, "deeper"), ACCEPT)
+    got = measure(url, trace, lookup(repo_settings.server.base_iri, "deeper"))
     assert got.status == 200
     assert "query/lane.py" in got.stages
     assert got.stages != documented("in-process")
